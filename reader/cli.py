@@ -1,0 +1,506 @@
+"""The `reader` command: the app with no command, or list/check/topics/show.
+
+Every string from a file is printed as rich.text.Text (never markup) after
+its control characters are removed, or as escaped JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import sqlite3
+import sys
+import time
+from pathlib import Path
+from typing import Any, NoReturn, Sequence
+
+from reader import __version__
+
+COMMANDS = ("list", "check", "topics", "show")
+FORMATS = ("table", "json", "jsonl", "csv")
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def _err_console():
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _notice(message: str) -> None:
+    from rich.text import Text
+
+    from reader.text import clean
+
+    _err_console().print(Text("reader: ", style="bold yellow") + Text(clean(message)))
+
+
+# -- arguments ------------------------------------------------------------------------
+
+
+def _split_argv(argv: Sequence[str], with_value: set[str], flags: set[str]) -> list[str]:
+    """Put options first and everything else after '--'.
+
+    Query terms may start with '-' (``-topic:AI``): anything that is not a
+    known option is a positional argument, whatever its first character.
+    """
+    options: list[str] = []
+    positional: list[str] = []
+    items = list(argv)
+    i = 0
+    while i < len(items):
+        item = items[i]
+        name = item.split("=", 1)[0]
+        if item == "--":
+            positional.extend(items[i + 1 :])
+            break
+        if name in with_value:
+            options.append(item)
+            if "=" not in item and i + 1 < len(items):
+                options.append(items[i + 1])
+                i += 1
+        elif item in flags:
+            options.append(item)
+        elif item.startswith("--"):
+            raise UsageError(f"unknown option {item}")
+        else:
+            positional.append(item)
+        i += 1
+    return options + ["--"] + positional
+
+
+def _paths_and_query(words: list[str]) -> tuple[list[Path], str]:
+    """Leading arguments that name files or folders are paths; the rest is the query."""
+    paths: list[Path] = []
+    rest = list(words)
+    while rest and os.path.exists(rest[0]):
+        paths.append(Path(rest.pop(0)))
+    if rest and paths == [] and _looks_like_path(rest[0]):
+        raise UsageError(f"no such file or folder: {rest[0]}")
+    return paths, " ".join(rest)
+
+
+def _looks_like_path(word: str) -> bool:
+    return ("/" in word and ":" not in word.split("/")[0]) or word.lower().endswith((".md", ".markdown"))
+
+
+def default_paths() -> list[Path]:
+    from reader.config import load_config, seeds_dir
+
+    config = load_config()
+    for problem in config.problems:
+        _notice(problem)
+    return config.library or [seeds_dir()]
+
+
+class _DelayedProgress:
+    """A Rich progress bar on stderr, shown only when the work passes a second."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.started = time.monotonic()
+        self.bar: Any = None
+        self.task: Any = None
+        self.enabled = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            if time.monotonic() - self.started < 1.0 or done >= total:
+                return
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.bar = Progress(
+                TextColumn(self.label),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=_err_console(),
+                transient=True,
+            )
+            self.bar.start()
+            self.task = self.bar.add_task(self.label, total=total)
+        self.bar.update(self.task, completed=done, total=total)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def open_library(paths: list[Path]):
+    """The library for ``paths`` (or the default one), refreshed, with progress."""
+    from reader.index import Library
+
+    for path in paths:
+        if not os.path.exists(path):
+            raise UsageError(f"no such file or folder: {path}")
+    library = Library(paths or default_paths(), notice=_notice)
+    progress = _DelayedProgress("Indexing articles")
+    try:
+        library.refresh(progress)
+    finally:
+        progress.close()
+    return library
+
+
+# -- output ------------------------------------------------------------------------------
+
+
+def _display_path(path: str) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if rel.startswith("..") else rel
+
+
+def article_json(row) -> dict[str, Any]:
+    from reader.format import number
+
+    data = row.data or {}
+    return {
+        "id": row.uid,
+        "path": row.path,
+        "title": row.title,
+        "excerpt": row.excerpt,
+        "url": row.url,
+        "original_url": data.get("original_url"),
+        "published_at": data.get("published_at"),
+        "quality": number(row.quality),
+        "heat": number(row.heat),
+        "published": row.published,
+        "type": data.get("type"),
+        "category": data.get("category"),
+        "provider": None if row.provider is None and row.domain is None else {"name": row.provider, "domain": row.domain},
+        "topics": row.topics,
+        "images": [{"url": i["url"], "width": i["width"], "height": i["height"]} for i in data.get("images", [])],
+        "related": [
+            {
+                "title": r["title"],
+                "url": r["url"],
+                "provider": r["provider"],
+                "quality": r["quality"],
+                "published_at": r["published_at"],
+                "excerpt": r["excerpt"],
+            }
+            for r in data.get("related", [])
+        ],
+        "has_secured": bool(data.get("has_secured")),
+    }
+
+
+def _dumps(value: Any, indent: int | None = None) -> str:
+    from reader.text import escape_json_controls
+
+    return escape_json_controls(json.dumps(value, ensure_ascii=False, indent=indent))
+
+
+def _print_rows(rows, fmt: str, total: int) -> None:
+    from reader.text import clean
+
+    out = sys.stdout
+    if fmt == "json":
+        out.write(_dumps([article_json(r) for r in rows], indent=2) + "\n")
+    elif fmt == "jsonl":
+        for row in rows:
+            out.write(_dumps(article_json(row)) + "\n")
+    elif fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(["id", "path", "title", "excerpt", "url", "published_at", "quality", "heat", "published", "provider", "domain", "topics", "related"])
+        tidy = clean if out.isatty() else (lambda v: "" if v is None else v)
+        for row in rows:
+            item = article_json(row)
+            writer.writerow(
+                [
+                    item["id"], tidy(item["path"]), tidy(item["title"]), tidy(item["excerpt"]), tidy(item["url"]),
+                    item["published_at"] or "", _csv_num(item["quality"]), _csv_num(item["heat"]),
+                    "" if item["published"] is None else str(item["published"]).lower(),
+                    tidy(row.provider), tidy(row.domain), tidy("; ".join(row.topics)), len(item["related"]),
+                ]
+            )
+        out.write(buffer.getvalue())
+    else:
+        _print_table(rows, total)
+
+
+def _csv_num(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _print_table(rows, total: int) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from reader.format import age, score
+    from reader.text import clean
+
+    console = Console(highlight=False)
+    table = Table(box=None, header_style="bold", pad_edge=False, expand=False)
+    table.add_column("ID", style="dim", no_wrap=True)
+    table.add_column("Q", justify="right", no_wrap=True)
+    table.add_column("Heat", justify="right", no_wrap=True)
+    table.add_column("Age", justify="right", no_wrap=True)
+    table.add_column("Provider", no_wrap=True, max_width=20, overflow="ellipsis")
+    table.add_column("Title", overflow="fold", ratio=1)
+    for row in rows:
+        table.add_row(
+            Text(row.uid),
+            Text(score(row.quality), style=_quality_style(row.quality)),
+            Text(score(row.heat)),
+            Text(age(row.published_datetime)),
+            Text(clean(row.provider or row.domain)),
+            Text(clean(row.title)),
+        )
+    console.print(table)
+    console.print(Text(f"{len(rows)} of {total} articles", style="dim"))
+
+
+def _quality_style(quality: float | None) -> str:
+    if quality is None:
+        return "dim"
+    if quality >= 80:
+        return "bold green"
+    if quality >= 50:
+        return "green"
+    if quality >= 20:
+        return "yellow"
+    return "red"
+
+
+# -- commands --------------------------------------------------------------------------
+
+
+def cmd_list(argv: Sequence[str]) -> int:
+    from reader.query import SORTS, QueryError, parse_query
+
+    parser = _Parser(prog="reader list", description="List articles, best first.")
+    parser.add_argument("words", nargs="*", metavar="PATH... QUERY")
+    parser.add_argument("--sort", choices=SORTS + ("relevance",))
+    parser.add_argument("--reverse", action="store_true")
+    parser.add_argument("--limit", type=int)
+    parser.add_argument("--format", choices=FORMATS, default="table")
+    args = parser.parse_args(_split_argv(argv, {"--sort", "--limit", "--format"}, {"--reverse", "-h", "--help"}))
+    if args.limit is not None and args.limit < 0:
+        raise UsageError("--limit must be 0 or more")
+    paths, text = _paths_and_query(args.words)
+    try:
+        query = parse_query(text)
+    except QueryError as exc:
+        raise UsageError(f"bad query: {exc.message}\n{_indent(exc.pointer())}") from None
+    sort = None if args.sort == "relevance" else args.sort
+    if args.sort is None and query.sort is None and not query.has_text_search:
+        sort = "quality"
+    with open_library(paths) as library:
+        rows = library.search(query, sort=sort, reverse=args.reverse, limit=args.limit, with_data=args.format != "table")
+        total = library.count(query) if args.format == "table" else len(rows)
+        _print_rows(rows, args.format, total)
+    return 0
+
+
+def _indent(text: str) -> str:
+    return "\n".join("  " + line for line in text.splitlines())
+
+
+def cmd_check(argv: Sequence[str]) -> int:
+    from rich.console import Console
+    from rich.text import Text
+
+    from reader.text import clean
+
+    parser = _Parser(prog="reader check", description="Report files that could not be read, and field warnings.")
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    args = parser.parse_args(argv)
+    with open_library(args.paths) as library:
+        problems = library.problems()
+        articles = library.article_count()
+    console = Console(highlight=False, soft_wrap=True)
+    skipped = [p for p in problems if p.skipped]
+    for problem in problems:
+        line = Text(clean(_display_path(problem.path)) + (f":{problem.line}" if problem.line else "") + ": ", style="bold")
+        line.append(Text("skipped: " if problem.skipped else "warning: ", style="red" if problem.skipped else "yellow"))
+        line.append(clean(problem.reason))
+        console.print(line)
+    warnings = len(problems) - len(skipped)
+    console.print(
+        Text(
+            f"{articles} article{'s' if articles != 1 else ''} read, "
+            f"{len(skipped)} file{'s' if len(skipped) != 1 else ''} skipped, "
+            f"{warnings} warning{'s' if warnings != 1 else ''}",
+            style="bold red" if skipped else "bold green",
+        )
+    )
+    return 1 if skipped else 0
+
+
+def cmd_topics(argv: Sequence[str]) -> int:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from reader.format import score
+    from reader.query import QueryError, parse_query
+    from reader.text import clean
+
+    parser = _Parser(prog="reader topics", description="Topics with article counts and mean quality.")
+    parser.add_argument("words", nargs="*", metavar="PATH... QUERY")
+    parser.add_argument("--format", choices=("table", "json"), default="table")
+    args = parser.parse_args(_split_argv(argv, {"--format"}, {"-h", "--help"}))
+    paths, text = _paths_and_query(args.words)
+    try:
+        query = parse_query(text)
+    except QueryError as exc:
+        raise UsageError(f"bad query: {exc.message}\n{_indent(exc.pointer())}") from None
+    with open_library(paths) as library:
+        topics = library.topics(query)
+    if args.format == "json":
+        sys.stdout.write(_dumps([{"topic": t, "articles": n, "mean_quality": None if q is None else round(q, 1)} for t, n, q in topics], indent=2) + "\n")
+        return 0
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    table.add_column("Topic")
+    table.add_column("Articles", justify="right")
+    table.add_column("Mean quality", justify="right")
+    for topic, count, mean in topics:
+        table.add_row(Text(clean(topic)), Text(str(count)), Text("–" if mean is None else f"{mean:.1f}"))
+    Console(highlight=False).print(table)
+    return 0
+
+
+def _cache_with(uid: str) -> tuple[str, Path] | None:
+    """The file of an article id in any library indexed before, and that cache."""
+    from reader.config import cache_dir
+
+    folder = cache_dir() / "index"
+    if not folder.is_dir():
+        return None
+    for db_path in sorted(folder.glob("*.sqlite3")):
+        try:
+            db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=1.0)
+            try:
+                row = db.execute("SELECT path FROM articles WHERE uid = ?", (uid,)).fetchone()
+            finally:
+                db.close()
+        except sqlite3.Error:
+            continue
+        if row is not None:
+            return row[0], db_path
+    return None
+
+
+def _urls_in(db_path: Path, urls: list[str]) -> set[str]:
+    """Which of ``urls`` belong to articles in the cached library."""
+    if not urls:
+        return set()
+    try:
+        db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=1.0)
+        try:
+            marks = ",".join("?" * len(urls))
+            return {r[0] for r in db.execute(f"SELECT url FROM articles WHERE url IN ({marks})", urls)}
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return set()
+
+
+def cmd_show(argv: Sequence[str]) -> int:
+    from rich.console import Console
+
+    from reader.index import article_uid
+    from reader.parse import parse_file
+    from reader.render import render_article
+    from reader.text import clean
+
+    parser = _Parser(prog="reader show", description="Show one article, by id (from `reader list`) or by path.")
+    parser.add_argument("target", metavar="ID|PATH")
+    parser.add_argument("paths", nargs="*", type=Path, metavar="LIBRARY", help="where to look for ID (default: every library indexed before, then the default library)")
+    args = parser.parse_args(argv)
+    target: str = args.target
+    path: str | None = None
+    cache: Path | None = None
+    if os.path.isfile(target):
+        path = os.path.abspath(target)
+        found = _cache_with(article_uid(path))
+        cache = found[1] if found else None
+    elif not args.paths and (found := _cache_with(target)) is not None:
+        path, cache = found
+    else:
+        with open_library(args.paths) as library:
+            row = library.get(target)
+            cache = library.db_path
+        if row is None:
+            raise UsageError(f"no article with id or path {target!r}")
+        path = row.path
+    article, problems = parse_file(path)
+    if article is None:
+        for problem in problems:
+            _err_console().print(clean(_display_path(problem.path)) + ": " + clean(problem.reason), markup=False)
+        return 1
+    urls = [r.url for r in article.related if r.url]
+    in_library = _urls_in(cache, urls) if cache is not None else set()
+    Console(highlight=False).print(render_article(article, article_uid(path), in_library))
+    return 0
+
+
+def cmd_app(argv: Sequence[str]) -> int:
+    parser = _Parser(prog="reader", description="A terminal news reader for folders of Markdown articles with YAML front matter.")
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders of articles (default: the library in the config, else the sample articles)")
+    parser.add_argument("--version", action="version", version=f"reader {__version__}")
+    args = parser.parse_args(argv)
+    for path in args.paths:
+        if not os.path.exists(path):
+            raise UsageError(f"no such file or folder: {path}")
+    paths = args.paths or default_paths()
+    try:
+        from reader.app import run_app
+    except ImportError:
+        raise UsageError("the reader app is not built yet; use `reader list`, `reader check`, `reader topics` or `reader show`") from None
+    return run_app(paths)
+
+
+USAGE = """usage: reader [PATH...]                 open the reader app
+       reader list [PATH...] [QUERY] [--sort quality|date|heat|title|relevance] [--reverse] [--limit N] [--format table|json|jsonl|csv]
+       reader check [PATH...]
+       reader topics [PATH...] [QUERY]
+       reader show ID|PATH [LIBRARY...]
+"""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] in COMMANDS:
+            command, rest = argv[0], argv[1:]
+            return {"list": cmd_list, "check": cmd_check, "topics": cmd_topics, "show": cmd_show}[command](rest)
+        if argv and argv[0] in ("-h", "--help"):
+            sys.stdout.write(USAGE)
+            return 0
+        return cmd_app(argv)
+    except UsageError as exc:
+        first, _, rest = str(exc).partition("\n")
+        sys.stderr.write(f"reader: {first}\n")
+        if rest:
+            sys.stderr.write(rest + "\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("reader: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        # A pager or `head` closed the pipe: not an error worth a traceback.
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 0

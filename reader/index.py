@@ -1,0 +1,737 @@
+"""The SQLite cache of a library: walk, incremental refresh, FTS, queries.
+
+One database per library (the set of roots given), in the user's cache
+directory. It holds nothing that cannot be rebuilt from the files: when it
+is damaged, of an older schema, or cannot be written, it is rebuilt or
+bypassed (an in-memory index) with a notice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import sqlite3
+import stat
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, time as dtime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+from reader.model import Image, Problem, Provider, Related
+from reader.query import Query, Term, fts_expression
+
+SCHEMA_VERSION = 1
+SUFFIXES = (".md", ".markdown")
+PARALLEL_MIN = 400  # below this many files, parsing in-process is quicker
+CHUNK = 128
+FTS_BODY_CHARS = 200_000
+
+Notice = Callable[[str], None]
+Progress = Callable[[int, int], None]
+
+SCHEMA = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
+CREATE TABLE files(
+    path TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    article INTEGER
+) WITHOUT ROWID;
+CREATE TABLE articles(
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    path TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    excerpt TEXT,
+    url TEXT,
+    published_at INTEGER,
+    quality REAL,
+    heat REAL,
+    published INTEGER,
+    provider TEXT,
+    domain TEXT,
+    topics TEXT NOT NULL,
+    n_related INTEGER NOT NULL,
+    has_body INTEGER NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX articles_quality ON articles(quality);
+CREATE INDEX articles_date ON articles(published_at);
+CREATE INDEX articles_heat ON articles(heat);
+CREATE INDEX articles_title ON articles(title COLLATE NOCASE);
+CREATE INDEX articles_url ON articles(url);
+CREATE TABLE topics(article INTEGER NOT NULL, topic TEXT NOT NULL COLLATE NOCASE);
+CREATE INDEX topics_topic ON topics(topic, article);
+CREATE INDEX topics_article ON topics(article);
+CREATE TABLE problems(path TEXT NOT NULL, line INTEGER, reason TEXT NOT NULL, skipped INTEGER NOT NULL);
+CREATE INDEX problems_path ON problems(path);
+CREATE VIRTUAL TABLE fts USING fts5(
+    title, excerpt, body, provider, topics,
+    tokenize = "unicode61 remove_diacritics 2"
+);
+"""
+
+SORT_COLUMNS = {
+    "quality": "a.quality",
+    "date": "a.published_at",
+    "heat": "a.heat",
+    "title": "a.title COLLATE NOCASE",
+}
+
+
+def article_uid(path: str) -> str:
+    """The id shown by `reader list` and taken by `reader show`: stable for a file."""
+    return hashlib.sha1(path.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
+# -- walking --------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class WalkResult:
+    files: dict[str, tuple[int, int]] = field(default_factory=dict)  # path -> (size, mtime_ns)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def walk(roots: Iterable[Path]) -> WalkResult:
+    """Every *.md / *.markdown file under the roots, hidden entries skipped.
+
+    Folders are identified by (device, inode) so a symlink loop is entered once.
+    """
+    result = WalkResult()
+    seen: set[tuple[int, int]] = set()
+    for root in roots:
+        path = os.fspath(root)
+        try:
+            info = os.stat(path)
+        except OSError as exc:
+            result.problems.append(Problem(path, _os_reason(exc), skipped=True))
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            _walk_dir(path, info, result, seen)
+        elif stat.S_ISREG(info.st_mode):
+            result.files[path] = (info.st_size, info.st_mtime_ns)
+        else:
+            result.problems.append(Problem(path, "not a file or folder", skipped=True))
+    return result
+
+
+def _os_reason(exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "no such file or folder"
+    if isinstance(exc, PermissionError):
+        return "cannot be read: permission denied"
+    if exc.errno == 40:  # ELOOP
+        return "symbolic link loop"
+    return f"cannot be read: {exc.strerror or exc}"
+
+
+def _walk_dir(top: str, info: os.stat_result, result: WalkResult, seen: set[tuple[int, int]]) -> None:
+    stack = [(top, info)]
+    files = result.files
+    while stack:
+        folder, folder_info = stack.pop()
+        key = (folder_info.st_dev, folder_info.st_ino)
+        if key in seen:
+            continue
+        seen.add(key)
+        try:
+            with os.scandir(folder) as entries:
+                listing = list(entries)
+        except OSError as exc:
+            result.problems.append(Problem(folder, f"folder {_os_reason(exc)}", skipped=True))
+            continue
+        for entry in listing:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            try:
+                if entry.is_dir():
+                    stack.append((entry.path, entry.stat()))
+                    continue
+                if not name.lower().endswith(SUFFIXES):
+                    continue
+                st = entry.stat()
+            except OSError as exc:
+                if name.lower().endswith(SUFFIXES) or entry.is_symlink():
+                    reason = "broken symbolic link" if isinstance(exc, FileNotFoundError) else _os_reason(exc)
+                    result.problems.append(Problem(entry.path, reason, skipped=True))
+                continue
+            if stat.S_ISREG(st.st_mode):
+                files[entry.path] = (st.st_size, st.st_mtime_ns)
+
+
+# -- parsing into rows --------------------------------------------------------------
+
+
+def _iso(when: datetime | None) -> str | None:
+    return None if when is None else when.isoformat().replace("+00:00", "Z")
+
+
+def _provider_json(provider: Provider | None) -> dict[str, Any] | None:
+    if provider is None:
+        return None
+    return {"name": provider.name, "domain": provider.domain}
+
+
+def _image_json(image: Image) -> dict[str, Any]:
+    return {
+        "url": image.url,
+        "width": image.width,
+        "height": image.height,
+        "title": image.title,
+        "is_cached": image.is_cached,
+    }
+
+
+def _related_json(item: Related) -> dict[str, Any]:
+    return {
+        "title": item.title,
+        "url": item.url,
+        "provider": _provider_json(item.provider),
+        "quality": item.quality,
+        "published_at": _iso(item.published_at),
+        "excerpt": item.excerpt,
+        "type": item.type,
+        "amp_url": item.amp_url,
+        "cdn_amp_url": item.cdn_amp_url,
+        "images": [_image_json(i) for i in item.images],
+    }
+
+
+def parse_rows(batch: list[tuple[str, int, int]]) -> list[tuple[Any, ...]]:
+    """Parse files into database rows (runs in worker processes)."""
+    from reader.parse import parse_file
+
+    out = []
+    for path, size, mtime in batch:
+        article, problems = parse_file(path)
+        problem_rows = [(p.line, p.reason, int(p.skipped)) for p in problems]
+        if article is None:
+            out.append((path, size, mtime, None, problem_rows))
+            continue
+        provider = article.provider
+        data = {
+            "category": article.category,
+            "original_url": article.original_url,
+            "web_url": article.web_url,
+            "amp_web_url": article.amp_web_url,
+            "cdn_amp_web_url": article.cdn_amp_web_url,
+            "type": article.type,
+            "published_at": _iso(article.published_at),
+            "images": [_image_json(i) for i in article.images],
+            "related": [_related_json(r) for r in article.related],
+            "has_secured": article.has_secured,
+            "extra": article.extra,
+        }
+        when = article.published_at
+        row = (
+            article_uid(path),
+            path,
+            article.title,
+            article.excerpt,
+            article.url,
+            None if when is None else int(when.timestamp()),
+            article.quality,
+            article.heat,
+            None if article.published is None else int(article.published),
+            provider.name if provider else None,
+            provider.domain if provider else None,
+            json.dumps(list(article.topics), ensure_ascii=False),
+            len(article.related),
+            int(bool(article.body)),
+            json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+        )
+        fts = (
+            article.title,
+            article.excerpt or "",
+            article.body[:FTS_BODY_CHARS],
+            " ".join(x for x in (provider.name, provider.domain) if x) if provider else "",
+            " ".join(article.topics),
+        )
+        out.append((path, size, mtime, (row, list(article.topics), fts), problem_rows))
+    return out
+
+
+# -- the library ---------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class RefreshStats:
+    total: int = 0
+    parsed: int = 0
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    seconds: float = 0.0
+    cold: bool = False
+
+
+@dataclass(slots=True)
+class Row:
+    """One article as the list shows it (no body)."""
+
+    id: int
+    uid: str
+    path: str
+    title: str
+    excerpt: str | None
+    url: str | None
+    published_at: int | None
+    quality: float | None
+    heat: float | None
+    published: bool | None
+    provider: str | None
+    domain: str | None
+    topics: list[str]
+    n_related: int
+    has_body: bool
+    data: dict[str, Any] | None = None
+
+    @property
+    def published_datetime(self) -> datetime | None:
+        if self.published_at is None:
+            return None
+        return datetime.fromtimestamp(self.published_at, timezone.utc)
+
+
+ROW_COLUMNS = (
+    "a.id, a.uid, a.path, a.title, a.excerpt, a.url, a.published_at, a.quality, a.heat, "
+    "a.published, a.provider, a.domain, a.topics, a.n_related, a.has_body"
+)
+
+
+def _row(values: tuple[Any, ...], data: str | None = None) -> Row:
+    row = Row(*values[:12], json.loads(values[12]), values[13], bool(values[14]))
+    if row.published is not None:
+        row.published = bool(row.published)
+    if data is not None:
+        row.data = json.loads(data)
+    return row
+
+
+class CacheError(Exception):
+    """The cache cannot be used; the library falls back to memory."""
+
+
+class Library:
+    """A set of roots, indexed in one SQLite database."""
+
+    def __init__(
+        self,
+        roots: Iterable[os.PathLike[str] | str],
+        cache_dir: Path | None = None,
+        notice: Notice | None = None,
+        workers: int | None = None,
+    ) -> None:
+        self.roots = [Path(os.path.abspath(os.path.expanduser(os.fspath(r)))) for r in roots]
+        if cache_dir is None:
+            from reader.config import cache_dir as default_cache
+
+            cache_dir = default_cache()
+        self.cache_dir = Path(cache_dir)
+        self.notice = notice or (lambda message: None)
+        self.workers = workers or max(1, os.cpu_count() or 1)
+        key = "\n".join(sorted(os.fspath(r) for r in self.roots))
+        digest = hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        name = "".join(c if c.isalnum() else "-" for c in (self.roots[0].name if self.roots else "none"))[:40]
+        self.db_path: Path | None = self.cache_dir / "index" / f"{name}-{digest}.sqlite3"
+        self.walk_problems: list[Problem] = []
+        self._db: sqlite3.Connection | None = None
+        self._lock = threading.RLock()
+
+    # connection handling ------------------------------------------------------------
+
+    @property
+    def in_memory(self) -> bool:
+        return self.db_path is None
+
+    def _connect(self, path: Path | str) -> sqlite3.Connection:
+        db = sqlite3.connect(os.fspath(path), timeout=5.0, check_same_thread=False, isolation_level=None)
+        db.execute("PRAGMA busy_timeout = 5000")
+        return db
+
+    def _fresh(self, path: Path | str) -> sqlite3.Connection:
+        db = self._connect(path)
+        db.execute("PRAGMA journal_mode = OFF" if path != ":memory:" else "PRAGMA journal_mode = MEMORY")
+        db.execute("PRAGMA synchronous = OFF")
+        db.executescript(SCHEMA)
+        db.executemany(
+            "INSERT INTO meta VALUES (?, ?)",
+            [("schema", str(SCHEMA_VERSION)), ("roots", json.dumps([os.fspath(r) for r in self.roots]))],
+        )
+        return db
+
+    def _open_existing(self) -> sqlite3.Connection | None:
+        """The cache if it exists and is usable; None when it must be built."""
+        assert self.db_path is not None
+        if not self.db_path.exists():
+            return None
+        try:
+            db = self._connect(self.db_path)
+            db.execute("PRAGMA journal_mode = WAL")
+            row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        except sqlite3.OperationalError as exc:
+            if _is_busy(exc):
+                raise CacheError(f"the cache {self.db_path} is locked by another process") from exc
+            self._discard(f"could not be read ({exc})")
+            return None
+        except sqlite3.DatabaseError as exc:
+            self._discard(f"was damaged ({exc})")
+            return None
+        if row is None or row[0] != str(SCHEMA_VERSION):
+            db.close()
+            self._discard("was made by another version of reader")
+            return None
+        return db
+
+    def _discard(self, why: str) -> None:
+        assert self.db_path is not None
+        self.notice(f"cache {self.db_path} {why}; rebuilding it")
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            try:
+                os.unlink(f"{self.db_path}{suffix}")
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                raise CacheError(f"cannot remove the damaged cache {self.db_path}: {exc}") from exc
+
+    def _fall_back(self, why: str) -> None:
+        self.notice(f"{why}; reading without a cache this time")
+        self.db_path = None
+        if self._db is not None:
+            self._db.close()
+        self._db = None
+
+    def close(self) -> None:
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+
+    def __enter__(self) -> "Library":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if self._db is None:
+            self.refresh()
+        assert self._db is not None
+        return self._db
+
+    # refresh ------------------------------------------------------------------------
+
+    def refresh(self, progress: Progress | None = None) -> RefreshStats:
+        """Bring the index up to date with the files; returns what changed."""
+        with self._lock:
+            try:
+                return self._refresh(progress)
+            except CacheError as exc:
+                self._fall_back(str(exc))
+            except sqlite3.OperationalError as exc:
+                if self.in_memory:
+                    raise
+                if _is_busy(exc):
+                    self._fall_back(f"the cache {self.db_path} is locked by another process")
+                else:
+                    self._fall_back(f"the cache {self.db_path} cannot be written ({exc})")
+            except sqlite3.DatabaseError as exc:
+                if self.in_memory:
+                    raise
+                self.close()
+                self._discard(f"was damaged ({exc})")
+                try:
+                    return self._refresh(progress)
+                except (CacheError, sqlite3.DatabaseError) as again:
+                    self._fall_back(f"the cache {self.db_path} cannot be used ({again})")
+            return self._refresh(progress)
+
+    def _refresh(self, progress: Progress | None) -> RefreshStats:
+        started = time.perf_counter()
+        found = walk(self.roots)
+        self.walk_problems = found.problems
+        stats = RefreshStats(total=len(found.files))
+        if self._db is None:
+            if self.db_path is None:
+                self._db = self._fresh(":memory:")
+                stats.cold = True
+            else:
+                self._db = self._open_existing()
+                if self._db is None:
+                    return self._build(found, stats, progress, started)
+        db = self._db
+        known = dict(((p, (s, m)) for p, s, m in db.execute("SELECT path, size, mtime_ns FROM files")))
+        todo = [(p, s, m) for p, (s, m) in found.files.items() if known.get(p) != (s, m)]
+        gone = [p for p in known if p not in found.files]
+        if not todo and not gone:
+            stats.seconds = time.perf_counter() - started
+            return stats
+        stats.removed = len(gone)
+        stats.changed = sum(1 for p, _, _ in todo if p in known)
+        stats.added = len(todo) - stats.changed
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for start in range(0, len(gone), 500):
+                self._forget(db, gone[start : start + 500])
+            self._forget(db, [p for p, _, _ in todo if p in known])
+            stats.parsed = self._parse_into(db, todo, progress)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        stats.seconds = time.perf_counter() - started
+        return stats
+
+    def _build(self, found: WalkResult, stats: RefreshStats, progress: Progress | None, started: float) -> RefreshStats:
+        """A cold build into a temporary file, moved into place when complete."""
+        assert self.db_path is not None
+        stats.cold = True
+        stats.added = len(found.files)
+        try:
+            self.db_path.parent.mkdir(parents=True, exist_ok=True)
+            temp = self.db_path.with_name(f"{self.db_path.name}.{os.getpid()}.tmp")
+            if temp.exists():
+                temp.unlink()
+            db = self._fresh(temp)
+        except (OSError, sqlite3.OperationalError) as exc:
+            raise CacheError(f"cannot write the cache in {self.db_path.parent} ({getattr(exc, 'strerror', None) or exc})") from exc
+        try:
+            db.execute("BEGIN")
+            stats.parsed = self._parse_into(db, list((p, s, m) for p, (s, m) in found.files.items()), progress)
+            db.execute("COMMIT")
+            db.execute("PRAGMA optimize")
+            db.close()
+            os.replace(temp, self.db_path)
+        except BaseException:
+            db.close()
+            try:
+                temp.unlink()
+            except OSError:
+                pass
+            raise
+        self._db = self._connect(self.db_path)
+        self._db.execute("PRAGMA journal_mode = WAL")
+        stats.seconds = time.perf_counter() - started
+        return stats
+
+    @staticmethod
+    def _forget(db: sqlite3.Connection, paths: list[str]) -> None:
+        if not paths:
+            return
+        marks = ",".join("?" * len(paths))
+        ids = [r[0] for r in db.execute(f"SELECT id FROM articles WHERE path IN ({marks})", paths)]
+        if ids:
+            id_marks = ",".join("?" * len(ids))
+            db.execute(f"DELETE FROM fts WHERE rowid IN ({id_marks})", ids)
+            db.execute(f"DELETE FROM topics WHERE article IN ({id_marks})", ids)
+            db.execute(f"DELETE FROM articles WHERE id IN ({id_marks})", ids)
+        db.execute(f"DELETE FROM problems WHERE path IN ({marks})", paths)
+        db.execute(f"DELETE FROM files WHERE path IN ({marks})", paths)
+
+    def _parse_into(self, db: sqlite3.Connection, todo: list[tuple[str, int, int]], progress: Progress | None) -> int:
+        total = len(todo)
+        if progress:
+            progress(0, total)
+        if not todo:
+            return 0
+        todo.sort()
+        chunks = [todo[i : i + CHUNK] for i in range(0, total, CHUNK)]
+        done = 0
+        if total < PARALLEL_MIN or self.workers < 2:
+            results: Iterator[list[tuple[Any, ...]]] = map(parse_rows, chunks)
+            pool = None
+        else:
+            pool = _pool(self.workers)
+            results = pool.imap_unordered(parse_rows, chunks)
+        try:
+            for rows in results:
+                self._store(db, rows)
+                done += len(rows)
+                if progress:
+                    progress(done, total)
+        finally:
+            if pool is not None:
+                pool.terminate()
+        return done
+
+    @staticmethod
+    def _store(db: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
+        files = []
+        problems = []
+        for path, size, mtime, parsed, problem_rows in rows:
+            article_id = None
+            if parsed is not None:
+                row, topics, fts = parsed
+                cursor = db.execute(
+                    "INSERT OR REPLACE INTO articles(uid, path, title, excerpt, url, published_at, quality, heat, "
+                    "published, provider, domain, topics, n_related, has_body, data) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    row,
+                )
+                article_id = cursor.lastrowid
+                if topics:
+                    db.executemany("INSERT INTO topics VALUES (?, ?)", [(article_id, t) for t in topics])
+                db.execute("INSERT INTO fts(rowid, title, excerpt, body, provider, topics) VALUES (?,?,?,?,?,?)", (article_id, *fts))
+            files.append((path, size, mtime, article_id))
+            problems.extend((path, line, reason, skipped) for line, reason, skipped in problem_rows)
+        db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", files)
+        if problems:
+            db.executemany("INSERT INTO problems VALUES (?, ?, ?, ?)", problems)
+
+    # queries ------------------------------------------------------------------------
+
+    def _where(self, query: Query | None, prefix_last: bool = False) -> tuple[list[str], list[Any], str | None]:
+        """SQL conditions and parameters for a query; the FTS expression if any."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        match = None
+        if query is None:
+            return clauses, params, match
+        positive = [t for t in query.words if not t.negated]
+        if positive:
+            match = fts_expression(positive, prefix_last)
+        for term in query.terms:
+            clause, values = _condition(term)
+            if clause is None:
+                continue
+            clauses.append(f"NOT ({clause})" if term.negated else clause)
+            params.extend(values)
+        return clauses, params, match
+
+    def search(
+        self,
+        query: Query | None = None,
+        sort: str | None = None,
+        reverse: bool = False,
+        limit: int | None = None,
+        offset: int = 0,
+        with_data: bool = False,
+        prefix_last: bool = False,
+    ) -> list[Row]:
+        """Articles matching ``query``, sorted; missing sort values come last."""
+        clauses, params, match = self._where(query, prefix_last)
+        sort = sort or (query.sort if query else None)
+        columns = ROW_COLUMNS + (", a.data" if with_data else "")
+        source = "articles a"
+        if match is not None:
+            source = "fts JOIN articles a ON a.id = fts.rowid"
+            clauses.insert(0, "fts MATCH ?")
+            params.insert(0, match)
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        if sort is None and match is not None:
+            order = "fts.rank DESC" if reverse else "fts.rank"
+        else:
+            column = SORT_COLUMNS[sort or "quality"]
+            high_first = (sort or "quality") != "title"
+            direction = "DESC" if high_first != reverse else "ASC"
+            order = f"{column} {direction} NULLS LAST, a.id"
+        sql = f"SELECT {columns} FROM {source}{where} ORDER BY {order}"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
+        with self._lock:
+            cursor = self.db.execute(sql, params)
+            return [_row(r[:15], r[15] if with_data else None) for r in cursor]
+
+    def count(self, query: Query | None = None) -> int:
+        clauses, params, match = self._where(query)
+        source = "articles a"
+        if match is not None:
+            source = "fts JOIN articles a ON a.id = fts.rowid"
+            clauses.insert(0, "fts MATCH ?")
+            params.insert(0, match)
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        with self._lock:
+            return self.db.execute(f"SELECT count(*) FROM {source}{where}", params).fetchone()[0]
+
+    def get(self, uid_or_path: str) -> Row | None:
+        """One article by its id or its file path."""
+        path = os.path.abspath(os.path.expanduser(uid_or_path))
+        with self._lock:
+            found = self.db.execute(
+                f"SELECT {ROW_COLUMNS}, a.data FROM articles a WHERE a.uid = ? OR a.path = ?", (uid_or_path, path)
+            ).fetchone()
+        return None if found is None else _row(found[:15], found[15])
+
+    def by_url(self, urls: Iterable[str]) -> dict[str, Row]:
+        """Articles in the library whose link is one of ``urls``."""
+        wanted = [u for u in dict.fromkeys(urls) if u]
+        if not wanted:
+            return {}
+        marks = ",".join("?" * len(wanted))
+        with self._lock:
+            rows = self.db.execute(f"SELECT {ROW_COLUMNS} FROM articles a WHERE a.url IN ({marks})", wanted).fetchall()
+        return {r[5]: _row(r) for r in rows}
+
+    def topics(self, query: Query | None = None) -> list[tuple[str, int, float | None]]:
+        """(topic, article count, mean quality), most articles first."""
+        clauses, params, match = self._where(query)
+        source = "topics t JOIN articles a ON a.id = t.article"
+        if match is not None:
+            source += " JOIN fts ON fts.rowid = a.id"
+            clauses.insert(0, "fts MATCH ?")
+            params.insert(0, match)
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        sql = (
+            f"SELECT min(t.topic), count(*), avg(a.quality) FROM {source}{where} "
+            "GROUP BY t.topic ORDER BY count(*) DESC, min(t.topic) COLLATE NOCASE"
+        )
+        with self._lock:
+            return [(name, n, mean) for name, n, mean in self.db.execute(sql, params)]
+
+    def problems(self) -> list[Problem]:
+        """Every problem and warning: the walk's first, then by file and line."""
+        with self._lock:
+            rows = self.db.execute("SELECT path, line, reason, skipped FROM problems ORDER BY path, line").fetchall()
+        return list(self.walk_problems) + [Problem(p, r, line=l, skipped=bool(s)) for p, l, r, s in rows]
+
+    def article_count(self) -> int:
+        with self._lock:
+            return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def _epoch(day: date, end: bool = False) -> int:
+    moment = datetime.combine(day, dtime.max if end else dtime.min, tzinfo=timezone.utc)
+    return int(moment.timestamp())
+
+
+def _condition(term: Term) -> tuple[str | None, list[Any]]:
+    kind, value = term.kind, term.value
+    if kind in ("word", "phrase"):
+        if not term.negated:
+            return None, []
+        return "a.id IN (SELECT rowid FROM fts WHERE fts MATCH ?)", [fts_expression([term])]
+    if kind == "topic":
+        return "a.id IN (SELECT article FROM topics WHERE topic = ?)", [value]
+    if kind == "provider":
+        needle = str(value).lower()
+        return "(ifnull(instr(lower(a.provider), ?), 0) > 0 OR ifnull(instr(lower(a.domain), ?), 0) > 0)", [needle, needle]
+    if kind in ("quality", "heat"):
+        op = term.op if term.op != "=" else "="
+        return f"(a.{kind} IS NOT NULL AND a.{kind} {op} ?)", [value]
+    if kind == "since":
+        return "(a.published_at IS NOT NULL AND a.published_at >= ?)", [_epoch(value)]  # type: ignore[arg-type]
+    if kind == "until":
+        return "(a.published_at IS NOT NULL AND a.published_at <= ?)", [_epoch(value, end=True)]  # type: ignore[arg-type]
+    if kind == "is":
+        return ("a.published IS 1" if value == "published" else "a.published IS 0"), []
+    return None, []
+
+
+
+def _pool(workers: int) -> Any:
+    """Worker processes for parsing; fork when it is safe, else spawn."""
+    method = "fork" if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    return multiprocessing.get_context(method).Pool(workers)

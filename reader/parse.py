@@ -1,0 +1,511 @@
+"""One file in, one Article (with warnings) or one Problem out.
+
+All coercion of front-matter fields lives here. Each field is coerced on
+its own: a wrong type costs a warning and the nearest sensible value, never
+the article. A file is skipped only when it has no usable front matter
+mapping.
+"""
+
+from __future__ import annotations
+
+import codecs
+import math
+import os
+import re
+from datetime import date, datetime, timezone
+from typing import Any
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+from reader.model import KNOWN_FIELDS, Article, Image, Number, Problem, Provider, Related
+
+# Safe construction only: the C loader never builds Python objects.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_HANDLER = YAMLHandler()
+_BOUNDARY = _HANDLER.FM_BOUNDARY
+
+MAX_FILE_BYTES = 16 * 1024 * 1024
+MAX_EXTRA_NODES = 5_000
+
+
+class _Warnings:
+    """Collects field warnings; lines are looked up only when there are some."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[tuple[Any, ...], str]] = []
+
+    def add(self, where: tuple[Any, ...], reason: str) -> None:
+        self.items.append((where, reason))
+
+
+def parse_file(path: str, display: str | None = None) -> tuple[Article | None, list[Problem]]:
+    """Read and parse one file. ``display`` is the path used in messages."""
+    shown = display or path
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except IsADirectoryError:
+        return None, [Problem(shown, "is a folder, not a file", skipped=True)]
+    except PermissionError:
+        return None, [Problem(shown, "cannot be read: permission denied", skipped=True)]
+    except FileNotFoundError:
+        return None, [Problem(shown, "disappeared while being read", skipped=True)]
+    except OSError as exc:
+        return None, [Problem(shown, f"cannot be read: {exc.strerror or exc}", skipped=True)]
+    if len(data) > MAX_FILE_BYTES:
+        limit = MAX_FILE_BYTES // (1024 * 1024)
+        return None, [Problem(shown, f"too large to read (over {limit} MB)", skipped=True)]
+    return parse_bytes(data, shown)
+
+
+def parse_bytes(data: bytes, path: str) -> tuple[Article | None, list[Problem]]:
+    text, problem = _decode(data, path)
+    if problem is not None:
+        return None, [problem]
+    assert text is not None
+    return parse_text(text, path)
+
+
+def _decode(data: bytes, path: str) -> tuple[str | None, Problem | None]:
+    if not data.strip():
+        return None, Problem(path, "empty file", skipped=True)
+    try:
+        if data.startswith(codecs.BOM_UTF8):
+            return data[3:].decode("utf-8"), None
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return data.decode("utf-16"), None
+    except UnicodeDecodeError as exc:
+        return None, Problem(path, f"not valid text in its encoding ({exc.reason})", skipped=True)
+    if b"\x00" in data[:8192]:
+        return None, Problem(path, "binary file, not text", skipped=True)
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        byte = data[exc.start]
+        return None, Problem(path, f"not UTF-8 text (byte 0x{byte:02x})", line=line, skipped=True)
+
+
+def parse_text(text: str, path: str) -> tuple[Article | None, list[Problem]]:
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    stripped = text.lstrip()
+    if not stripped:
+        return None, [Problem(path, "empty file", skipped=True)]
+    lead = text.count("\n", 0, len(text) - len(stripped))
+    start = _BOUNDARY.match(stripped)
+    if start is None or not stripped.startswith("---"):
+        return None, [Problem(path, "no front matter: the file does not start with a '---' line", line=lead + 1, skipped=True)]
+    end = _BOUNDARY.search(stripped, start.end())
+    if end is None:
+        return None, [Problem(path, "front matter is not closed by a second '---' line", line=lead + 1, skipped=True)]
+    fm = stripped[start.end() : end.start()]
+    body = stripped[end.end() :].strip("\n")
+    offset = lead + stripped.count("\n", 0, start.end())
+    try:
+        meta = _HANDLER.load(fm, Loader=_LOADER)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = offset + mark.line + 1 if mark is not None else None
+        reason = exc.problem or exc.context or "invalid YAML"
+        return None, [Problem(path, f"YAML error: {reason}", line=line, skipped=True)]
+    except yaml.YAMLError as exc:
+        return None, [Problem(path, f"YAML error: {_one_line(exc)}", line=offset + 1, skipped=True)]
+    except RecursionError:
+        return None, [Problem(path, "YAML error: nested too deeply", line=offset + 1, skipped=True)]
+    if meta is None:
+        return None, [Problem(path, "front matter is empty", line=offset + 1, skipped=True)]
+    if not isinstance(meta, dict):
+        kind = _kind(meta)
+        return None, [Problem(path, f"front matter is {kind}, not a mapping of fields", line=offset + 1, skipped=True)]
+
+    warnings = _Warnings()
+    article = _build(meta, path, body, warnings)
+    problems = [
+        Problem(path, reason, line=_locate(fm, where, offset))
+        for where, reason in warnings.items
+    ]
+    return article, problems
+
+
+def _one_line(value: object) -> str:
+    return " ".join(str(value).split())
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "a true/false value"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, (date, datetime)):
+        return "a date"
+    return f"a {type(value).__name__}"
+
+
+# -- fields -----------------------------------------------------------------
+
+
+def _build(meta: dict[Any, Any], path: str, body: str, w: _Warnings) -> Article:
+    title = _text(meta, "title", w, ())
+    if not title:
+        if "title" in meta and meta["title"] is not None and title is not None:
+            w.add(("title",), "title is empty; using the file name")
+        title = _title_from_path(path)
+    extra: dict[str, Any] = {}
+    budget = [MAX_EXTRA_NODES]
+    for key, value in meta.items():
+        if not isinstance(key, str) or key not in KNOWN_FIELDS:
+            extra[str(key)] = _jsonable(value, budget)
+    if budget[0] < 0:
+        w.add((), "unknown fields are too large; kept in part")
+    secured = meta.get("secured")
+    return Article(
+        path=path,
+        title=title,
+        excerpt=_text(meta, "excerpt", w, ()),
+        category=_text(meta, "category", w, ()),
+        published_at=_when(meta, "publishedDateTime", w, ()),
+        original_url=_text(meta, "originalUrl", w, ()),
+        web_url=_text(meta, "webUrl", w, ()),
+        amp_web_url=_text(meta, "ampWebUrl", w, ()),
+        cdn_amp_web_url=_text(meta, "cdnAmpWebUrl", w, ()),
+        type=_text(meta, "type", w, ()),
+        quality=_number(meta, "quality", w, ()),
+        heat=_heat(meta, w),
+        published=_flag(meta, "published", w, ()),
+        provider=_provider(meta, "provider", w, ()),
+        topics=_topics(meta, w),
+        images=_images(meta, "images", w, ()),
+        related=_related(meta, w),
+        has_secured=secured is not None and secured != "",
+        body=body,
+        extra=extra,
+    )
+
+
+def _title_from_path(path: str) -> str:
+    stem = os.path.splitext(os.path.basename(path))[0]
+    stem = re.sub(r"^\d{4}-\d{2}-\d{2}-", "", stem)
+    words = stem.replace("_", " ").replace("-", " ").strip()
+    return (words[:1].upper() + words[1:]) if words else os.path.basename(path)
+
+
+def _name(where: tuple[Any, ...]) -> str:
+    out = ""
+    for part in where:
+        if isinstance(part, int):
+            out += f"[{part + 1}]"
+        else:
+            out += ("." if out else "") + part
+    return out
+
+
+def _text(meta: dict[Any, Any], key: str, w: _Warnings, at: tuple[Any, ...]) -> str | None:
+    value = meta.get(key)
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value.strip()
+    where = at + (key,)
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, (int, float)):
+        text = str(value)
+    elif isinstance(value, datetime):
+        text = value.isoformat()
+    elif isinstance(value, date):
+        text = value.isoformat()
+    else:
+        w.add(where, f"{_name(where)}: expected text, got {_kind(value)}; ignored")
+        return None
+    w.add(where, f"{_name(where)}: expected text, got {_kind(value)}; read as {text!r}")
+    return text
+
+
+def _coerce_number(value: Any) -> Number | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, str):
+        try:
+            number = float(value.strip().rstrip("%"))
+        except ValueError:
+            return None
+        if not math.isfinite(number):
+            return None
+        return int(number) if number.is_integer() else number
+    return None
+
+
+def _number(meta: dict[Any, Any], key: str, w: _Warnings, at: tuple[Any, ...]) -> Number | None:
+    value = meta.get(key)
+    if value is None:
+        return None
+    number = _coerce_number(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and number is not None:
+        return number
+    where = at + (key,)
+    if number is None:
+        w.add(where, f"{_name(where)}: expected a number, got {_kind(value)}; ignored")
+    else:
+        w.add(where, f"{_name(where)}: expected a number, got text; read as {number}")
+    return number
+
+
+def _heat(meta: dict[Any, Any], w: _Warnings) -> Number | None:
+    heat = _number(meta, "heat", w, ())
+    return None if heat == -1 else heat
+
+
+_TRUE = {"true", "yes", "y", "on", "1"}
+_FALSE = {"false", "no", "n", "off", "0"}
+
+
+def _flag(meta: dict[Any, Any], key: str, w: _Warnings, at: tuple[Any, ...]) -> bool | None:
+    value = meta.get(key)
+    if value is None or isinstance(value, bool):
+        return value
+    where = at + (key,)
+    flag: bool | None = None
+    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+        flag = value.strip().lower() in _TRUE
+    elif isinstance(value, (int, float)) and value in (0, 1):
+        flag = bool(value)
+    if flag is None:
+        w.add(where, f"{_name(where)}: expected true or false, got {_kind(value)}; ignored")
+    else:
+        w.add(where, f"{_name(where)}: expected true or false; read {value!r} as {str(flag).lower()}")
+    return flag
+
+
+def parse_when(value: Any) -> datetime | None:
+    """A datetime in UTC from what YAML gave, or None."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        if text[-1:] in "zZ":
+            text = text[:-1] + "+00:00"
+        try:
+            return parse_when(datetime.fromisoformat(text))
+        except ValueError:
+            return None
+    return None
+
+
+def _when(meta: dict[Any, Any], key: str, w: _Warnings, at: tuple[Any, ...]) -> datetime | None:
+    value = meta.get(key)
+    if value is None:
+        return None
+    when = None
+    try:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            when = datetime.fromtimestamp(value, timezone.utc)
+            where = at + (key,)
+            w.add(where, f"{_name(where)}: a number, read as a Unix time ({when:%Y-%m-%d})")
+            return when
+        when = parse_when(value)
+    except (ValueError, OverflowError, OSError):
+        when = None
+    if when is None:
+        where = at + (key,)
+        shown = _one_line(value)[:40]
+        w.add(where, f"{_name(where)}: not a date ({shown!r}); ignored")
+    return when
+
+
+def _provider(meta: dict[Any, Any], key: str, w: _Warnings, at: tuple[Any, ...]) -> Provider | None:
+    value = meta.get(key)
+    if value is None:
+        return None
+    where = at + (key,)
+    if isinstance(value, str):
+        name = value.strip()
+        return Provider(name=name) if name else None
+    if isinstance(value, dict):
+        name = _text(value, "name", w, where)
+        domain = _text(value, "domain", w, where)
+        if name or domain:
+            return Provider(name=name or None, domain=domain or None)
+        return None
+    w.add(where, f"{_name(where)}: expected a name and domain, got {_kind(value)}; ignored")
+    return None
+
+
+def _topics(meta: dict[Any, Any], w: _Warnings) -> tuple[str, ...]:
+    value = meta.get("topics")
+    if value is None:
+        return ()
+    where = ("topics",)
+    if isinstance(value, str):
+        topics = tuple(dict.fromkeys(p.strip() for p in value.split(",") if p.strip()))
+        w.add(where, f"topics: expected a list, got text; read as {list(topics)}")
+        return topics
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        w.add(where, f"topics: expected a list, got {_kind(value)}; read as [{value}]")
+        return (str(value),)
+    if not isinstance(value, list):
+        w.add(where, f"topics: expected a list, got {_kind(value)}; ignored")
+        return ()
+    out: dict[str, None] = {}
+    for index, item in enumerate(value):
+        if isinstance(item, str):
+            item = item.strip()
+            if item:
+                out[item] = None
+        elif isinstance(item, (int, float)) and not isinstance(item, bool):
+            out[str(item)] = None
+        elif item is not None:
+            w.add(where + (index,), f"topics[{index + 1}]: expected text, got {_kind(item)}; ignored")
+    return tuple(out)
+
+
+def _items(meta: dict[Any, Any], key: str, w: _Warnings, at: tuple[Any, ...]) -> list[tuple[int, Any]]:
+    value = meta.get(key)
+    if value is None:
+        return []
+    where = at + (key,)
+    if isinstance(value, dict) or isinstance(value, str):
+        return [(0, value)]
+    if not isinstance(value, list):
+        w.add(where, f"{_name(where)}: expected a list, got {_kind(value)}; ignored")
+        return []
+    return list(enumerate(value))
+
+
+def _size(value: dict[Any, Any], key: str, w: _Warnings, at: tuple[Any, ...]) -> int | None:
+    number = _number(value, key, w, at)
+    if number is None:
+        return None
+    if number < 0 or number != int(number):
+        w.add(at + (key,), f"{_name(at + (key,))}: expected a whole number of pixels; ignored")
+        return None
+    return int(number)
+
+
+def _images(meta: dict[Any, Any], key: str, w: _Warnings, at: tuple[Any, ...]) -> tuple[Image, ...]:
+    out = []
+    for index, item in _items(meta, key, w, at):
+        where = at + (key, index)
+        if isinstance(item, str):
+            if item.strip():
+                out.append(Image(url=item.strip()))
+            continue
+        if not isinstance(item, dict):
+            if item is not None:
+                w.add(where, f"{_name(where)}: expected an image, got {_kind(item)}; ignored")
+            continue
+        url = _text(item, "url", w, where)
+        if not url:
+            w.add(where, f"{_name(where)}: image without a url; ignored")
+            continue
+        cached = item.get("isCached")
+        out.append(
+            Image(
+                url=url,
+                width=_size(item, "width", w, where),
+                height=_size(item, "height", w, where),
+                title=_text(item, "title", w, where),
+                is_cached=cached if isinstance(cached, bool) else None,
+            )
+        )
+    return tuple(out)
+
+
+def _related(meta: dict[Any, Any], w: _Warnings) -> tuple[Related, ...]:
+    out = []
+    for index, item in _items(meta, "related", w, ()):
+        where = ("related", index)
+        if not isinstance(item, dict):
+            if item is not None:
+                w.add(where, f"{_name(where)}: expected an article, got {_kind(item)}; ignored")
+            continue
+        out.append(
+            Related(
+                title=_text(item, "title", w, where),
+                url=_text(item, "webUrl", w, where) or _text(item, "originalUrl", w, where),
+                excerpt=_text(item, "excerpt", w, where),
+                published_at=_when(item, "publishedDateTime", w, where),
+                provider=_provider(item, "provider", w, where),
+                quality=_number(item, "quality", w, where),
+                type=_text(item, "type", w, where),
+                amp_url=_text(item, "ampWebUrl", w, where),
+                cdn_amp_url=_text(item, "cdnAmpWebUrl", w, where),
+                images=_images(item, "images", w, where),
+            )
+        )
+    return tuple(out)
+
+
+def _jsonable(value: Any, budget: list[int]) -> Any:
+    """Unknown fields as plain JSON values, with a cap on their size.
+
+    YAML aliases can make a small file describe a huge tree; the budget
+    stops the walk instead of expanding it.
+    """
+    budget[0] -= 1
+    if budget[0] < 0:
+        return None
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes>"
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v, budget) for k, v in value.items() if budget[0] >= 0}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_jsonable(v, budget) for v in value if budget[0] >= 0]
+    return str(value)
+
+
+# -- where a warning points ---------------------------------------------------
+
+
+def _locate(fm: str, where: tuple[Any, ...], offset: int) -> int | None:
+    """The file line of a field, found by composing the YAML again.
+
+    Only called for files with warnings, so the common path pays nothing.
+    """
+    if not where:
+        return offset + 1
+    try:
+        node = yaml.compose(fm, Loader=_LOADER)
+    except (yaml.YAMLError, RecursionError):
+        return None
+    line = None
+    for part in where:
+        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+            for key, value in node.value:
+                if getattr(key, "value", None) == part:
+                    line, node = key.start_mark.line, value
+                    break
+            else:
+                break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(node.value):
+                break
+            node = node.value[part]
+            line = node.start_mark.line
+        else:
+            break
+    return None if line is None else offset + line + 1
+

@@ -1,0 +1,45 @@
+"""Make text from files safe to show: data, never control sequences.
+
+Every string that came from a file goes through :func:`clean` (one line:
+titles, names, cells) or :func:`clean_block` (several lines: bodies)
+before it reaches a terminal.
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls (ESC among them), DEL, C1 controls (CSI, OSC, DCS...),
+# bidi embeddings/overrides/isolates, and line/paragraph separators.
+_UNSAFE = "\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff"
+_UNSAFE_BLOCK = re.compile(f"[{_UNSAFE}]")
+_UNSAFE_LINE = re.compile(f"[{_UNSAFE}\\t\\n]")
+_SPACES = re.compile(r"\s+")
+
+
+def clean(value: object) -> str:
+    """One line of inert text: controls dropped, runs of whitespace made one space."""
+    if value is None:
+        return ""
+    text = str(value)
+    text = _UNSAFE_LINE.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def clean_block(value: object) -> str:
+    """Text of several lines with every control character but newline and tab removed."""
+    if value is None:
+        return ""
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    return _UNSAFE_BLOCK.sub("", text)
+
+
+_JSON_UNSAFE = re.compile(f"[{_UNSAFE[_UNSAFE.index(chr(0x7F)):]}]")
+
+
+def escape_json_controls(text: str) -> str:
+    """Escape the characters json.dumps(ensure_ascii=False) leaves raw.
+
+    The escaped JSON decodes to exactly the same strings.
+    """
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
