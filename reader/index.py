@@ -24,7 +24,7 @@ from typing import Any, Callable, Iterable, Iterator
 from reader.model import Image, Problem, Provider, Related
 from reader.query import Query, Term, fts_expression
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SUFFIXES = (".md", ".markdown")
 PARALLEL_MIN = 400  # below this many files, parsing in-process is quicker
 CHUNK = 128
@@ -36,10 +36,12 @@ Progress = Callable[[int, int], None]
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
 CREATE TABLE files(
-    path TEXT PRIMARY KEY,
+    dir TEXT NOT NULL,
+    name TEXT NOT NULL,
     size INTEGER NOT NULL,
     mtime_ns INTEGER NOT NULL,
-    article INTEGER
+    article INTEGER,
+    PRIMARY KEY (dir, name)
 ) WITHOUT ROWID;
 CREATE TABLE articles(
     id INTEGER PRIMARY KEY,
@@ -59,20 +61,24 @@ CREATE TABLE articles(
     has_body INTEGER NOT NULL,
     data TEXT NOT NULL
 );
-CREATE INDEX articles_quality ON articles(quality);
-CREATE INDEX articles_date ON articles(published_at);
-CREATE INDEX articles_heat ON articles(heat);
-CREATE INDEX articles_title ON articles(title COLLATE NOCASE);
-CREATE INDEX articles_url ON articles(url);
 CREATE TABLE topics(article INTEGER NOT NULL, topic TEXT NOT NULL COLLATE NOCASE);
-CREATE INDEX topics_topic ON topics(topic, article);
-CREATE INDEX topics_article ON topics(article);
 CREATE TABLE problems(path TEXT NOT NULL, line INTEGER, reason TEXT NOT NULL, skipped INTEGER NOT NULL);
-CREATE INDEX problems_path ON problems(path);
 CREATE VIRTUAL TABLE fts USING fts5(
     title, excerpt, body, provider, topics,
     tokenize = "unicode61 remove_diacritics 2"
 );
+"""
+
+# Made after a cold build's bulk insert, which is quicker than keeping them up to date.
+INDEXES = """
+CREATE INDEX IF NOT EXISTS articles_quality ON articles(quality);
+CREATE INDEX IF NOT EXISTS articles_date ON articles(published_at);
+CREATE INDEX IF NOT EXISTS articles_heat ON articles(heat);
+CREATE INDEX IF NOT EXISTS articles_title ON articles(title COLLATE NOCASE);
+CREATE INDEX IF NOT EXISTS articles_url ON articles(url);
+CREATE INDEX IF NOT EXISTS topics_topic ON topics(topic, article);
+CREATE INDEX IF NOT EXISTS topics_article ON topics(article);
+CREATE INDEX IF NOT EXISTS problems_path ON problems(path);
 """
 
 SORT_COLUMNS = {
@@ -98,26 +104,39 @@ class WalkResult:
 
 
 def walk(roots: Iterable[Path]) -> WalkResult:
-    """Every *.md / *.markdown file under the roots, hidden entries skipped.
-
-    Folders are identified by (device, inode) so a symlink loop is entered once.
-    """
+    """Every *.md / *.markdown file under the roots, hidden entries skipped."""
     result = WalkResult()
+    for folder, entries, _ in walk_folders(roots, result.problems):
+        for name, size, mtime in entries:
+            result.files[os.path.join(folder, name)] = (size, mtime)
+    return result
+
+
+Listing = list[tuple[str, int, int]]  # (name, size, mtime_ns)
+
+
+def walk_folders(roots: Iterable[Path], problems: list[Problem]) -> Iterator[tuple[str, Listing, bool]]:
+    """Yield (folder, article files in it, whether that is the whole folder).
+
+    A root that is a file yields its folder with only that file (not whole).
+    Folders are identified by (device, inode), so a symlink loop is entered
+    once; what cannot be read is added to ``problems``.
+    """
     seen: set[tuple[int, int]] = set()
     for root in roots:
         path = os.fspath(root)
         try:
             info = os.stat(path)
         except OSError as exc:
-            result.problems.append(Problem(path, _os_reason(exc), skipped=True))
+            problems.append(Problem(path, _os_reason(exc), skipped=True))
             continue
         if stat.S_ISDIR(info.st_mode):
-            _walk_dir(path, info, result, seen)
+            yield from _walk_dir(path, info, problems, seen)
         elif stat.S_ISREG(info.st_mode):
-            result.files[path] = (info.st_size, info.st_mtime_ns)
+            folder, name = os.path.split(path)
+            yield folder, [(name, info.st_size, info.st_mtime_ns)], False
         else:
-            result.problems.append(Problem(path, "not a file or folder", skipped=True))
-    return result
+            problems.append(Problem(path, "not a file or folder", skipped=True))
 
 
 def _os_reason(exc: OSError) -> str:
@@ -130,9 +149,10 @@ def _os_reason(exc: OSError) -> str:
     return f"cannot be read: {exc.strerror or exc}"
 
 
-def _walk_dir(top: str, info: os.stat_result, result: WalkResult, seen: set[tuple[int, int]]) -> None:
+def _walk_dir(
+    top: str, info: os.stat_result, problems: list[Problem], seen: set[tuple[int, int]]
+) -> Iterator[tuple[str, Listing, bool]]:
     stack = [(top, info)]
-    files = result.files
     while stack:
         folder, folder_info = stack.pop()
         key = (folder_info.st_dev, folder_info.st_ino)
@@ -143,15 +163,17 @@ def _walk_dir(top: str, info: os.stat_result, result: WalkResult, seen: set[tupl
             with os.scandir(folder) as entries:
                 listing = list(entries)
         except OSError as exc:
-            result.problems.append(Problem(folder, f"folder {_os_reason(exc)}", skipped=True))
+            problems.append(Problem(folder, f"folder {_os_reason(exc)}", skipped=True))
             continue
+        files: Listing = []
+        subfolders = []
         for entry in listing:
             name = entry.name
-            if name.startswith("."):
+            if name[0] == ".":
                 continue
             try:
                 if entry.is_dir():
-                    stack.append((entry.path, entry.stat()))
+                    subfolders.append((entry.path, entry.stat()))
                     continue
                 if not name.lower().endswith(SUFFIXES):
                     continue
@@ -159,10 +181,12 @@ def _walk_dir(top: str, info: os.stat_result, result: WalkResult, seen: set[tupl
             except OSError as exc:
                 if name.lower().endswith(SUFFIXES) or entry.is_symlink():
                     reason = "broken symbolic link" if isinstance(exc, FileNotFoundError) else _os_reason(exc)
-                    result.problems.append(Problem(entry.path, reason, skipped=True))
+                    problems.append(Problem(entry.path, reason, skipped=True))
                 continue
             if stat.S_ISREG(st.st_mode):
-                files[entry.path] = (st.st_size, st.st_mtime_ns)
+                files.append((name, st.st_size, st.st_mtime_ns))
+        yield folder, files, True
+        stack.extend(reversed(subfolders))
 
 
 # -- parsing into rows --------------------------------------------------------------
@@ -343,6 +367,7 @@ class Library:
         self.walk_problems: list[Problem] = []
         self._db: sqlite3.Connection | None = None
         self._lock = threading.RLock()
+        self._next_id = 1
 
     # connection handling ------------------------------------------------------------
 
@@ -455,33 +480,67 @@ class Library:
 
     def _refresh(self, progress: Progress | None) -> RefreshStats:
         started = time.perf_counter()
-        found = walk(self.roots)
-        self.walk_problems = found.problems
-        stats = RefreshStats(total=len(found.files))
+        problems: list[Problem] = []
         if self._db is None:
             if self.db_path is None:
                 self._db = self._fresh(":memory:")
-                stats.cold = True
+                _make_indexes(self._db)
             else:
                 self._db = self._open_existing()
                 if self._db is None:
-                    return self._build(found, stats, progress, started)
+                    return self._build(problems, progress, started)
         db = self._db
-        known = dict(((p, (s, m)) for p, s, m in db.execute("SELECT path, size, mtime_ns FROM files")))
-        todo = [(p, s, m) for p, (s, m) in found.files.items() if known.get(p) != (s, m)]
-        gone = [p for p in known if p not in found.files]
+        stats = RefreshStats()
+        todo: dict[str, tuple[str, int, int]] = {}
+        gone: list[str] = []
+        whole_folders: set[str] = set()
+        partial: dict[str, set[str]] = {}
+        lookup = "SELECT name, size, mtime_ns FROM files WHERE dir = ?"
+        listed: dict[str, set[str]] = {}
+        for folder, listing, whole in walk_folders(self.roots, problems):
+            if folder in listed:  # met again (a root file inside a walked root)
+                listing = [item for item in listing if item[0] not in listed[folder]]
+            listed.setdefault(folder, set()).update(item[0] for item in listing)
+            stats.total += len(listing)
+            # Compare as sets of (name, size, mtime): the common case, nothing
+            # changed, costs one C-level set difference per folder.
+            current = set(listing)
+            before = set(db.execute(lookup, (folder,)).fetchall())
+            fresh = current - before
+            stale = {name for name, _, _ in before - current}
+            for name, size, mtime in fresh:
+                path = os.path.join(folder, name)
+                todo[path] = (path, size, mtime)
+                if name in stale:
+                    stats.changed += 1
+                else:
+                    stats.added += 1
+            if whole:
+                whole_folders.add(folder)
+                if stale:
+                    stale.difference_update(name for name, _, _ in fresh)
+                    gone.extend(os.path.join(folder, name) for name in stale)
+            else:
+                partial.setdefault(folder, set()).update(name for name, _, _ in listing)
+        for (folder,) in db.execute("SELECT DISTINCT dir FROM files").fetchall():
+            if folder in whole_folders:
+                continue
+            keep = partial.get(folder, set())
+            names = [n for (n,) in db.execute("SELECT name FROM files WHERE dir = ?", (folder,))]
+            gone.extend(os.path.join(folder, n) for n in names if n not in keep)
+        self.walk_problems = problems
         if not todo and not gone:
             stats.seconds = time.perf_counter() - started
             return stats
         stats.removed = len(gone)
-        stats.changed = sum(1 for p, _, _ in todo if p in known)
-        stats.added = len(todo) - stats.changed
         db.execute("BEGIN IMMEDIATE")
         try:
             for start in range(0, len(gone), 500):
                 self._forget(db, gone[start : start + 500])
-            self._forget(db, [p for p, _, _ in todo if p in known])
-            stats.parsed = self._parse_into(db, todo, progress)
+            changed = [p for p, _, _ in todo.values()]
+            for start in range(0, len(changed), 500):
+                self._forget(db, changed[start : start + 500])
+            stats.parsed = self._parse_into(db, list(todo.values()), progress)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -489,11 +548,18 @@ class Library:
         stats.seconds = time.perf_counter() - started
         return stats
 
-    def _build(self, found: WalkResult, stats: RefreshStats, progress: Progress | None, started: float) -> RefreshStats:
+    def _build(self, problems: list[Problem], progress: Progress | None, started: float) -> RefreshStats:
         """A cold build into a temporary file, moved into place when complete."""
         assert self.db_path is not None
-        stats.cold = True
-        stats.added = len(found.files)
+        found = {
+            os.path.join(folder, name): (size, mtime)
+            for folder, listing, _ in walk_folders(self.roots, problems)
+            for name, size, mtime in listing
+        }
+        todo = [(path, size, mtime) for path, (size, mtime) in found.items()]
+        del found
+        self.walk_problems = problems
+        stats = RefreshStats(total=len(todo), added=len(todo), cold=True)
         try:
             self.db_path.parent.mkdir(parents=True, exist_ok=True)
             temp = self.db_path.with_name(f"{self.db_path.name}.{os.getpid()}.tmp")
@@ -504,7 +570,8 @@ class Library:
             raise CacheError(f"cannot write the cache in {self.db_path.parent} ({getattr(exc, 'strerror', None) or exc})") from exc
         try:
             db.execute("BEGIN")
-            stats.parsed = self._parse_into(db, list((p, s, m) for p, (s, m) in found.files.items()), progress)
+            stats.parsed = self._parse_into(db, todo, progress)
+            _make_indexes(db)
             db.execute("COMMIT")
             db.execute("PRAGMA optimize")
             db.close()
@@ -533,7 +600,7 @@ class Library:
             db.execute(f"DELETE FROM topics WHERE article IN ({id_marks})", ids)
             db.execute(f"DELETE FROM articles WHERE id IN ({id_marks})", ids)
         db.execute(f"DELETE FROM problems WHERE path IN ({marks})", paths)
-        db.execute(f"DELETE FROM files WHERE path IN ({marks})", paths)
+        db.executemany("DELETE FROM files WHERE dir = ? AND name = ?", [os.path.split(p) for p in paths])
 
     def _parse_into(self, db: sqlite3.Connection, todo: list[tuple[str, int, int]], progress: Progress | None) -> int:
         total = len(todo)
@@ -541,6 +608,7 @@ class Library:
             progress(0, total)
         if not todo:
             return 0
+        self._next_id = (db.execute("SELECT max(id) FROM articles").fetchone()[0] or 0) + 1
         todo.sort()
         chunks = [todo[i : i + CHUNK] for i in range(0, total, CHUNK)]
         done = 0
@@ -561,27 +629,37 @@ class Library:
                 pool.terminate()
         return done
 
-    @staticmethod
-    def _store(db: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
+    def _store(self, db: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
+        """Insert one batch of parsed files; ids are handed out here so every
+        table is written with one executemany."""
         files = []
         problems = []
+        articles = []
+        topics = []
+        fts = []
+        next_id = self._next_id
         for path, size, mtime, parsed, problem_rows in rows:
             article_id = None
             if parsed is not None:
-                row, topics, fts = parsed
-                cursor = db.execute(
-                    "INSERT OR REPLACE INTO articles(uid, path, title, excerpt, url, published_at, quality, heat, "
-                    "published, provider, domain, topics, n_related, has_body, data) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    row,
-                )
-                article_id = cursor.lastrowid
-                if topics:
-                    db.executemany("INSERT INTO topics VALUES (?, ?)", [(article_id, t) for t in topics])
-                db.execute("INSERT INTO fts(rowid, title, excerpt, body, provider, topics) VALUES (?,?,?,?,?,?)", (article_id, *fts))
-            files.append((path, size, mtime, article_id))
+                row, names, text = parsed
+                article_id = next_id
+                next_id += 1
+                articles.append((article_id, *row))
+                topics.extend((article_id, t) for t in names)
+                fts.append((article_id, *text))
+            folder, name = os.path.split(path)
+            files.append((folder, name, size, mtime, article_id))
             problems.extend((path, line, reason, skipped) for line, reason, skipped in problem_rows)
-        db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", files)
+        self._next_id = next_id
+        db.executemany(
+            "INSERT INTO articles(id, uid, path, title, excerpt, url, published_at, quality, heat, "
+            "published, provider, domain, topics, n_related, has_body, data) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            articles,
+        )
+        db.executemany("INSERT INTO topics VALUES (?, ?)", topics)
+        db.executemany("INSERT INTO fts(rowid, title, excerpt, body, provider, topics) VALUES (?,?,?,?,?,?)", fts)
+        db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", files)
         if problems:
             db.executemany("INSERT INTO problems VALUES (?, ?, ?, ?)", problems)
 
@@ -695,6 +773,12 @@ class Library:
     def article_count(self) -> int:
         with self._lock:
             return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+
+def _make_indexes(db: sqlite3.Connection) -> None:
+    for statement in INDEXES.strip().split(";"):
+        if statement.strip():
+            db.execute(statement)
 
 
 def _is_busy(exc: sqlite3.OperationalError) -> bool:

@@ -18,12 +18,13 @@ from typing import Any
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
+from reader import yamldata
 from reader.model import KNOWN_FIELDS, Article, Image, Number, Problem, Provider, Related
 
-# Safe construction only: the C loader never builds Python objects.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_HANDLER = YAMLHandler()
-_BOUNDARY = _HANDLER.FM_BOUNDARY
+# python-frontmatter's boundary between front matter and body; the front
+# matter itself is read by PyYAML's C safe loader (see yamldata).
+_BOUNDARY = YAMLHandler.FM_BOUNDARY
+_LOADER = yamldata.LOADER
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_EXTRA_NODES = 5_000
@@ -44,7 +45,11 @@ def parse_file(path: str, display: str | None = None) -> tuple[Article | None, l
     shown = display or path
     try:
         with open(path, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+            if os.fstat(handle.fileno()).st_size > MAX_FILE_BYTES:
+                data = handle.read(MAX_FILE_BYTES + 1)
+            else:
+                # read() sizes its buffer from fstat: no big allocation per file.
+                data = handle.read()
     except IsADirectoryError:
         return None, [Problem(shown, "is a folder, not a file", skipped=True)]
     except PermissionError:
@@ -104,7 +109,7 @@ def parse_text(text: str, path: str) -> tuple[Article | None, list[Problem]]:
     body = stripped[end.end() :].strip("\n")
     offset = lead + stripped.count("\n", 0, start.end())
     try:
-        meta = _HANDLER.load(fm, Loader=_LOADER)
+        meta, ignored_tags = yamldata.load(fm)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = offset + mark.line + 1 if mark is not None else None
@@ -123,9 +128,10 @@ def parse_text(text: str, path: str) -> tuple[Article | None, list[Problem]]:
     warnings = _Warnings()
     article = _build(meta, path, body, warnings)
     problems = [
-        Problem(path, reason, line=_locate(fm, where, offset))
-        for where, reason in warnings.items
+        Problem(path, f"YAML tag {_one_line(tag)[:60]} is not supported; read as plain text", line=offset + line + 1)
+        for line, tag in ignored_tags
     ]
+    problems += [Problem(path, reason, line=_locate(fm, where, offset)) for where, reason in warnings.items]
     return article, problems
 
 

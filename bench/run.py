@@ -1,0 +1,176 @@
+"""Benchmark the library at scale and print figures beside their baselines.
+
+    python bench/run.py [--n 100000] [--dir /tmp/reader-bench-100000]
+
+Generates N synthetic articles (bench/generate.py) once, then measures, in
+one run on this machine:
+
+- baseline: python-frontmatter + PyYAML's C loader over every file, one process
+- cold index: a fresh cache, the whole folder (parallel parse + SQLite/FTS5)
+- warm `reader list --limit 20`: the real console script, end to end
+- query latency: p50/p95 over a mixed set of queries (rows for one screen + count)
+- peak RSS of each step (main process, and the largest worker)
+
+Each step runs in its own process so peak RSS is that step's own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+TARGETS = {
+    "cold_s": 12.0,
+    "cold_speedup": 1.6,
+    "warm_list_s": 0.6,
+    "query_p95_ms": 50.0,
+    "rss_mb": 100.0,
+}
+
+BASELINE = r"""
+import os, resource, sys, time
+import frontmatter, yaml
+assert frontmatter.default_handlers.SafeLoader is yaml.CSafeLoader
+paths = []
+for folder, _, names in os.walk(sys.argv[1]):
+    paths += [os.path.join(folder, n) for n in names if n.endswith(".md")]
+started = time.perf_counter()
+for path in paths:
+    frontmatter.load(path)
+print(time.perf_counter() - started, len(paths), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+COLD = r"""
+import resource, sys, time
+from reader.index import Library
+library = Library([sys.argv[1]], cache_dir=sys.argv[2])
+started = time.perf_counter()
+stats = library.refresh()
+seconds = time.perf_counter() - started
+me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+print(seconds, stats.parsed, library.article_count(), me, kids)
+"""
+
+QUERIES = r"""
+import json, resource, statistics, sys, time
+from reader.index import Library
+from reader.query import parse_query
+words = json.loads(sys.argv[3])
+texts = []
+for index, word in enumerate(words):
+    texts.append(word)
+    texts.append(f"{word} {words[(index + 3) % len(words)]}")
+texts += [
+    "topic:AI", 'topic:"AI Hardware"', "quality:>=60", "heat:>10", "since:2023-07-01", "until:2018",
+    "is:published", "-topic:AI quality:>=20", f"provider:{words[2][:4]}", f"{words[1]} topic:Robotics",
+    f"{words[0]} sort:date", f"-{words[4]} is:unpublished", "sort:title", "sort:heat",
+]
+library = Library([sys.argv[1]], cache_dir=sys.argv[2])
+library.refresh()
+times = []
+for repeat in range(3):
+    for text in texts:
+        query = parse_query(text)
+        started = time.perf_counter()
+        rows = library.search(query, limit=60)
+        total = library.count(query)
+        times.append((time.perf_counter() - started) * 1000)
+times.sort()
+p50 = statistics.median(times)
+p95 = times[int(len(times) * 0.95) - 1]
+print(p50, p95, len(texts), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+
+def python(code: str, *args: str, env: dict[str, str] | None = None) -> list[float]:
+    out = subprocess.run([sys.executable, "-c", code, *args], check=True, capture_output=True, text=True, env=env)
+    return [float(x) for x in out.stdout.split()]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--dir", type=Path)
+    parser.add_argument("--runs", type=int, default=5, help="runs of the warm list (median)")
+    args = parser.parse_args()
+    folder = args.dir or Path(tempfile.gettempdir()) / f"reader-bench-{args.n}"
+    marker = folder / ".complete"
+    if not marker.exists():
+        from generate import generate
+
+        print(f"generating {args.n:,} articles in {folder} ...", flush=True)
+        shutil.rmtree(folder, ignore_errors=True)
+        generate(str(folder), args.n)
+        marker.write_text("ok")
+    from generate import sample_words
+
+    cache = Path(tempfile.mkdtemp(prefix="reader-bench-cache-"))
+    env = dict(os.environ, XDG_CACHE_HOME=str(cache / "xdg"))
+    try:
+        # Warm the page cache so the first measured step does not pay for the disk.
+        python(BASELINE, str(folder))
+        base_s, files, base_rss = python(BASELINE, str(folder))
+        cold_s, parsed, articles, cold_rss, worker_rss = python(COLD, str(folder), str(cache / "cold"))
+
+        python(COLD, str(folder), str(cache / "xdg" / "reader"), env=env)  # the cache `reader list` uses
+        runs = []
+        list_rss = 0
+        for _ in range(args.runs):
+            started = time.perf_counter()
+            out = subprocess.run(
+                ["/usr/bin/time", "-f", "%M", sys.executable, "-m", "reader", "list", str(folder), "--limit", "20"],
+                check=True, capture_output=True, text=True, env=env,
+            )
+            runs.append(time.perf_counter() - started)
+            list_rss = max(list_rss, int(out.stderr.strip().splitlines()[-1]) // 1024)
+        warm_s = statistics.median(runs)
+
+        p50, p95, nqueries, query_rss = python(QUERIES, str(folder), str(cache / "cold"), json.dumps(sample_words(10)))
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+
+    speedup = base_s / cold_s
+    peak = max(cold_rss, worker_rss, list_rss, query_rss)
+    rows = [
+        ("files", f"{int(files):,}", ""),
+        ("baseline: frontmatter.load, C loader, 1 process", f"{base_s:.2f} s", f"{base_rss:.0f} MB"),
+        ("cold index (parse in parallel + SQLite FTS5)", f"{cold_s:.2f} s", f"target <= {TARGETS['cold_s']:.0f} s"),
+        ("  speed-up over the baseline", f"{speedup:.2f}x", f"target >= {TARGETS['cold_speedup']}x"),
+        ("  articles indexed", f"{int(articles):,}", f"{int(parsed):,} files parsed"),
+        ("warm `reader list --limit 20`, end to end", f"{warm_s:.3f} s", f"target <= {TARGETS['warm_list_s']} s (median of {args.runs})"),
+        ("query latency p50", f"{p50:.1f} ms", f"{int(nqueries)} queries x 3"),
+        ("query latency p95", f"{p95:.1f} ms", f"target <= {TARGETS['query_p95_ms']:.0f} ms"),
+        ("peak RSS: cold index main / worker", f"{cold_rss:.0f} / {worker_rss:.0f} MB", ""),
+        ("peak RSS: warm list / queries", f"{list_rss:.0f} / {query_rss:.0f} MB", f"target <= {TARGETS['rss_mb']:.0f} MB"),
+    ]
+    width = max(len(r[0]) for r in rows)
+    print(f"reader benchmark, {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    for name, value, note in rows:
+        print(f"  {name:<{width}}  {value:>14}  {note}")
+    failed = []
+    if cold_s > TARGETS["cold_s"] or speedup < TARGETS["cold_speedup"]:
+        failed.append("cold index")
+    if warm_s > TARGETS["warm_list_s"]:
+        failed.append("warm list")
+    if p95 > TARGETS["query_p95_ms"]:
+        failed.append("query p95")
+    if peak > TARGETS["rss_mb"]:
+        failed.append("peak RSS")
+    print("targets missed: " + ", ".join(failed) if failed else "all targets met")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""Shared fixtures: every test gets its own XDG folders, so none touches the real home."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+CORPUS = ROOT.parent / "shared" / "corpus" / "everyday-ai"
+EXAMPLE = ROOT.parent / "shared" / "format" / "example-article.md"
+
+
+@pytest.fixture(autouse=True)
+def xdg_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+    dirs = {}
+    for name in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"):
+        folder = tmp_path / "xdg" / name.lower()
+        folder.mkdir(parents=True)
+        monkeypatch.setenv(name, str(folder))
+        dirs[name] = folder
+    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
+    return dirs
+
+
+@pytest.fixture
+def cache_dir(xdg_dirs: dict[str, Path]) -> Path:
+    return xdg_dirs["XDG_CACHE_HOME"] / "reader"
+
+
+def write(folder: Path, name: str, text: str | bytes) -> Path:
+    """Write one article file (parents made) and return its path."""
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def article(title: str = "A title", **fields: object) -> str:
+    """A small valid article; extra fields are written as YAML lines verbatim."""
+    lines = ["---", f'title: "{title}"']
+    for key, value in fields.items():
+        if key == "body":
+            continue
+        lines.append(f"{key}: {value}")
+    lines.append("---")
+    lines.append(str(fields.get("body", "")))
+    return "\n".join(lines) + "\n"
