@@ -28,14 +28,15 @@ SCHEMA_VERSION = 2
 SUFFIXES = (".md", ".markdown")
 PARALLEL_MIN = 400  # below this many files, parsing in-process is quicker
 CHUNK = 128
+COMMIT_EVERY = 2048  # rows per transaction while indexing
 FTS_BODY_CHARS = 200_000
 
 Notice = Callable[[str], None]
 Progress = Callable[[int, int], None]
 
 SCHEMA = """
-CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
-CREATE TABLE files(
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS files(
     dir TEXT NOT NULL,
     name TEXT NOT NULL,
     size INTEGER NOT NULL,
@@ -43,7 +44,7 @@ CREATE TABLE files(
     article INTEGER,
     PRIMARY KEY (dir, name)
 ) WITHOUT ROWID;
-CREATE TABLE articles(
+CREATE TABLE IF NOT EXISTS articles(
     id INTEGER PRIMARY KEY,
     uid TEXT NOT NULL UNIQUE,
     path TEXT NOT NULL UNIQUE,
@@ -61,9 +62,9 @@ CREATE TABLE articles(
     has_body INTEGER NOT NULL,
     data TEXT NOT NULL
 );
-CREATE TABLE topics(article INTEGER NOT NULL, topic TEXT NOT NULL COLLATE NOCASE);
-CREATE TABLE problems(path TEXT NOT NULL, line INTEGER, reason TEXT NOT NULL, skipped INTEGER NOT NULL);
-CREATE VIRTUAL TABLE fts USING fts5(
+CREATE TABLE IF NOT EXISTS topics(article INTEGER NOT NULL, topic TEXT NOT NULL COLLATE NOCASE);
+CREATE TABLE IF NOT EXISTS problems(path TEXT NOT NULL, line INTEGER, reason TEXT NOT NULL, skipped INTEGER NOT NULL);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
     title, excerpt, body, provider, topics,
     tokenize = "unicode61 remove_diacritics 2"
 );
@@ -365,11 +366,18 @@ class Library:
         name = "".join(c if c.isalnum() else "-" for c in (self.roots[0].name if self.roots else "none"))[:40]
         self.db_path: Path | None = self.cache_dir / "index" / f"{name}-{digest}.sqlite3"
         self.walk_problems: list[Problem] = []
-        self._db: sqlite3.Connection | None = None
-        self._lock = threading.RLock()
+        self._db: sqlite3.Connection | None = None  # for queries
+        self._memory: sqlite3.Connection | None = None  # the whole index when there is no cache
+        self._lock = threading.RLock()  # guards the query connection
+        self._write_lock = threading.Lock()  # one refresh at a time
         self._next_id = 1
 
-    # connection handling ------------------------------------------------------------
+    # connections ----------------------------------------------------------------------
+    #
+    # Queries use one connection and refreshes open their own, so a long
+    # refresh in a worker thread never blocks the screen: with WAL, readers
+    # see each committed batch while the writer goes on. Without a cache
+    # (the in-memory fallback) both share one connection.
 
     @property
     def in_memory(self) -> bool:
@@ -380,42 +388,54 @@ class Library:
         db.execute("PRAGMA busy_timeout = 5000")
         return db
 
-    def _fresh(self, path: Path | str) -> sqlite3.Connection:
+    def _create(self, path: Path | str) -> sqlite3.Connection:
         db = self._connect(path)
-        db.execute("PRAGMA journal_mode = OFF" if path != ":memory:" else "PRAGMA journal_mode = MEMORY")
-        db.execute("PRAGMA synchronous = OFF")
+        if path == ":memory:":
+            db.execute("PRAGMA journal_mode = MEMORY")
+        else:
+            db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = OFF")  # a cache: after a power cut it is rebuilt
         db.executescript(SCHEMA)
         db.executemany(
-            "INSERT INTO meta VALUES (?, ?)",
+            "INSERT OR REPLACE INTO meta VALUES (?, ?)",
             [("schema", str(SCHEMA_VERSION)), ("roots", json.dumps([os.fspath(r) for r in self.roots]))],
         )
         return db
 
-    def _open_existing(self) -> sqlite3.Connection | None:
+    def _open_existing(self, writing: bool) -> sqlite3.Connection | None:
         """The cache if it exists and is usable; None when it must be built."""
         assert self.db_path is not None
         if not self.db_path.exists():
             return None
         try:
             db = self._connect(self.db_path)
-            db.execute("PRAGMA journal_mode = WAL")
+            if writing:
+                db.execute("PRAGMA journal_mode = WAL")
+                db.execute("PRAGMA synchronous = OFF")
             row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
         except sqlite3.OperationalError as exc:
             if _is_busy(exc):
                 raise CacheError(f"the cache {self.db_path} is locked by another process") from exc
+            if not writing:
+                raise
             self._discard(f"could not be read ({exc})")
             return None
         except sqlite3.DatabaseError as exc:
+            if not writing:
+                raise
             self._discard(f"was damaged ({exc})")
             return None
         if row is None or row[0] != str(SCHEMA_VERSION):
             db.close()
+            if not writing:
+                return None
             self._discard("was made by another version of reader")
             return None
         return db
 
     def _discard(self, why: str) -> None:
         assert self.db_path is not None
+        self.close()
         self.notice(f"cache {self.db_path} {why}; rebuilding it")
         for suffix in ("", "-wal", "-shm", "-journal"):
             try:
@@ -427,16 +447,14 @@ class Library:
 
     def _fall_back(self, why: str) -> None:
         self.notice(f"{why}; reading without a cache this time")
+        self.close()
         self.db_path = None
-        if self._db is not None:
-            self._db.close()
-        self._db = None
 
     def close(self) -> None:
         with self._lock:
-            if self._db is not None:
+            if self._db is not None and self._db is not self._memory:
                 self._db.close()
-                self._db = None
+            self._db = None
 
     def __enter__(self) -> "Library":
         return self
@@ -444,52 +462,100 @@ class Library:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def open_cached(self) -> bool:
+        """Use the cache as it is, without looking at the files (for a fast
+        first screen); False when there is no usable cache yet."""
+        if self._db is not None:
+            return True
+        if self.db_path is None:
+            return False
+        try:
+            db = self._open_existing(writing=False)
+        except (CacheError, sqlite3.DatabaseError):
+            return False
+        if db is None:
+            return False
+        with self._lock:
+            self._db = db
+        return True
+
     @property
     def db(self) -> sqlite3.Connection:
-        if self._db is None:
+        if self._db is None and not self.open_cached():
             self.refresh()
-        assert self._db is not None
+            if self._db is None:
+                self.open_cached()
+        if self._db is None:
+            raise CacheError("the index could not be opened")
         return self._db
 
     # refresh ------------------------------------------------------------------------
 
     def refresh(self, progress: Progress | None = None) -> RefreshStats:
-        """Bring the index up to date with the files; returns what changed."""
-        with self._lock:
-            try:
-                return self._refresh(progress)
-            except CacheError as exc:
-                self._fall_back(str(exc))
-            except sqlite3.OperationalError as exc:
-                if self.in_memory:
-                    raise
-                if _is_busy(exc):
-                    self._fall_back(f"the cache {self.db_path} is locked by another process")
-                else:
-                    self._fall_back(f"the cache {self.db_path} cannot be written ({exc})")
-            except sqlite3.DatabaseError as exc:
-                if self.in_memory:
-                    raise
-                self.close()
-                self._discard(f"was damaged ({exc})")
+        """Bring the index up to date with the files; returns what changed.
+
+        Never fails for the cache's sake: a damaged cache is rebuilt, one
+        that cannot be used is replaced by an index in memory.
+        """
+        with self._write_lock:
+            for attempt in range(3):
                 try:
                     return self._refresh(progress)
-                except (CacheError, sqlite3.DatabaseError) as again:
-                    self._fall_back(f"the cache {self.db_path} cannot be used ({again})")
+                except CacheError as exc:
+                    self._fall_back(str(exc))
+                except sqlite3.DatabaseError as exc:
+                    if self.in_memory:
+                        raise
+                    if isinstance(exc, sqlite3.OperationalError) and _is_busy(exc):
+                        self._fall_back(f"the cache {self.db_path} is locked by another process")
+                    elif isinstance(exc, sqlite3.OperationalError) and ("readonly" in str(exc) or "disk" in str(exc) or "unable to open" in str(exc)):
+                        self._fall_back(f"the cache {self.db_path} cannot be written ({exc})")
+                    elif attempt == 0:
+                        try:
+                            self._discard(f"was damaged ({exc})")
+                        except CacheError as again:
+                            self._fall_back(str(again))
+                    else:
+                        self._fall_back(f"the cache {self.db_path} cannot be used ({exc})")
             return self._refresh(progress)
+
+    def _writer(self) -> tuple[sqlite3.Connection, bool]:
+        """A connection to write with, and whether the index is new."""
+        if self.db_path is None:
+            if self._memory is None:
+                self._memory = self._create(":memory:")
+                with self._lock:
+                    self._db = self._memory
+                return self._memory, True
+            return self._memory, False
+        db = self._open_existing(writing=True)
+        if db is not None:
+            return db, False
+        try:
+            self.db_path.parent.mkdir(parents=True, exist_ok=True)
+            return self._create(self.db_path), True
+        except OSError as exc:
+            raise CacheError(f"cannot write the cache in {self.db_path.parent} ({exc.strerror or exc})") from exc
+        except sqlite3.OperationalError as exc:
+            raise CacheError(f"cannot write the cache {self.db_path} ({exc})") from exc
 
     def _refresh(self, progress: Progress | None) -> RefreshStats:
         started = time.perf_counter()
         problems: list[Problem] = []
+        db, new = self._writer()
+        try:
+            stats = self._update(db, problems, progress)
+            stats.cold = new
+        finally:
+            if db is not self._memory:
+                db.close()
+        self.walk_problems = problems
         if self._db is None:
-            if self.db_path is None:
-                self._db = self._fresh(":memory:")
-                _make_indexes(self._db)
-            else:
-                self._db = self._open_existing()
-                if self._db is None:
-                    return self._build(problems, progress, started)
-        db = self._db
+            self.open_cached()
+        stats.seconds = time.perf_counter() - started
+        return stats
+
+    def _update(self, db: sqlite3.Connection, problems: list[Problem], progress: Progress | None) -> RefreshStats:
         stats = RefreshStats()
         todo: dict[str, tuple[str, int, int]] = {}
         gone: list[str] = []
@@ -528,64 +594,20 @@ class Library:
             keep = partial.get(folder, set())
             names = [n for (n,) in db.execute("SELECT name FROM files WHERE dir = ?", (folder,))]
             gone.extend(os.path.join(folder, n) for n in names if n not in keep)
-        self.walk_problems = problems
-        if not todo and not gone:
-            stats.seconds = time.perf_counter() - started
-            return stats
         stats.removed = len(gone)
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            for start in range(0, len(gone), 500):
-                self._forget(db, gone[start : start + 500])
-            changed = [p for p, _, _ in todo.values()]
-            for start in range(0, len(changed), 500):
-                self._forget(db, changed[start : start + 500])
-            stats.parsed = self._parse_into(db, list(todo.values()), progress)
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        stats.seconds = time.perf_counter() - started
-        return stats
-
-    def _build(self, problems: list[Problem], progress: Progress | None, started: float) -> RefreshStats:
-        """A cold build into a temporary file, moved into place when complete."""
-        assert self.db_path is not None
-        found = {
-            os.path.join(folder, name): (size, mtime)
-            for folder, listing, _ in walk_folders(self.roots, problems)
-            for name, size, mtime in listing
-        }
-        todo = [(path, size, mtime) for path, (size, mtime) in found.items()]
-        del found
-        self.walk_problems = problems
-        stats = RefreshStats(total=len(todo), added=len(todo), cold=True)
-        try:
-            self.db_path.parent.mkdir(parents=True, exist_ok=True)
-            temp = self.db_path.with_name(f"{self.db_path.name}.{os.getpid()}.tmp")
-            if temp.exists():
-                temp.unlink()
-            db = self._fresh(temp)
-        except (OSError, sqlite3.OperationalError) as exc:
-            raise CacheError(f"cannot write the cache in {self.db_path.parent} ({getattr(exc, 'strerror', None) or exc})") from exc
-        try:
-            db.execute("BEGIN")
-            stats.parsed = self._parse_into(db, todo, progress)
-            _make_indexes(db)
-            db.execute("COMMIT")
-            db.execute("PRAGMA optimize")
-            db.close()
-            os.replace(temp, self.db_path)
-        except BaseException:
-            db.close()
+        if gone:
+            db.execute("BEGIN IMMEDIATE")
             try:
-                temp.unlink()
-            except OSError:
-                pass
-            raise
-        self._db = self._connect(self.db_path)
-        self._db.execute("PRAGMA journal_mode = WAL")
-        stats.seconds = time.perf_counter() - started
+                for start in range(0, len(gone), 500):
+                    self._forget(db, gone[start : start + 500])
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        if todo:
+            stats.parsed = self._parse_into(db, list(todo.values()), progress)
+        elif progress:
+            progress(0, 0)
         return stats
 
     @staticmethod
@@ -603,12 +625,11 @@ class Library:
         db.executemany("DELETE FROM files WHERE dir = ? AND name = ?", [os.path.split(p) for p in paths])
 
     def _parse_into(self, db: sqlite3.Connection, todo: list[tuple[str, int, int]], progress: Progress | None) -> int:
+        """Parse files (in worker processes when there are many) and store them
+        in batches, each its own transaction, so readers see articles arrive."""
         total = len(todo)
         if progress:
             progress(0, total)
-        if not todo:
-            return 0
-        self._next_id = (db.execute("SELECT max(id) FROM articles").fetchone()[0] or 0) + 1
         todo.sort()
         chunks = [todo[i : i + CHUNK] for i in range(0, total, CHUNK)]
         done = 0
@@ -618,16 +639,38 @@ class Library:
         else:
             pool = _pool(self.workers)
             results = pool.imap_unordered(parse_rows, chunks)
+        pending: list[tuple[Any, ...]] = []
         try:
             for rows in results:
-                self._store(db, rows)
-                done += len(rows)
-                if progress:
-                    progress(done, total)
+                pending.extend(rows)
+                if len(pending) >= COMMIT_EVERY:
+                    self._commit(db, pending)
+                    done += len(pending)
+                    pending = []
+                    if progress:
+                        progress(done, total)
+            self._commit(db, pending)
+            done += len(pending)
         finally:
             if pool is not None:
                 pool.terminate()
+        _make_indexes(db)
+        if progress:
+            progress(done, total)
         return done
+
+    def _commit(self, db: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
+        if not rows:
+            return
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            self._next_id = (db.execute("SELECT max(id) FROM articles").fetchone()[0] or 0) + 1
+            self._forget(db, [row[0] for row in rows])
+            self._store(db, rows)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
 
     def _store(self, db: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
         """Insert one batch of parsed files; ids are handed out here so every

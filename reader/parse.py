@@ -28,6 +28,7 @@ _LOADER = yamldata.LOADER
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_EXTRA_NODES = 5_000
+MAX_EXTRA_DEPTH = 40
 
 
 class _Warnings:
@@ -81,7 +82,10 @@ def _decode(data: bytes, path: str) -> tuple[str | None, Problem | None]:
         if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             return data.decode("utf-16"), None
     except UnicodeDecodeError as exc:
-        return None, Problem(path, f"not valid text in its encoding ({exc.reason})", skipped=True)
+        if data.startswith(codecs.BOM_UTF8):
+            line = data.count(b"\n", 0, exc.start + 3) + 1
+            return None, Problem(path, f"not UTF-8 text (byte 0x{data[exc.start + 3]:02x})", line=line, skipped=True)
+        return None, Problem(path, f"not valid UTF-16 text ({exc.reason})", skipped=True)
     if b"\x00" in data[:8192]:
         return None, Problem(path, "binary file, not text", skipped=True)
     try:
@@ -131,7 +135,9 @@ def parse_text(text: str, path: str) -> tuple[Article | None, list[Problem]]:
         Problem(path, f"YAML tag {_one_line(tag)[:60]} is not supported; read as plain text", line=offset + line + 1)
         for line, tag in ignored_tags
     ]
-    problems += [Problem(path, reason, line=_locate(fm, where, offset)) for where, reason in warnings.items]
+    if warnings.items:
+        locate = _Locator(fm, offset)
+        problems += [Problem(path, reason, line=locate(where)) for where, reason in warnings.items]
     return article, problems
 
 
@@ -261,7 +267,9 @@ def _number(meta: dict[Any, Any], key: str, w: _Warnings, at: tuple[Any, ...]) -
     if isinstance(value, (int, float)) and not isinstance(value, bool) and number is not None:
         return number
     where = at + (key,)
-    if number is None:
+    if number is None and isinstance(value, float):
+        w.add(where, f"{_name(where)}: not a finite number; ignored")
+    elif number is None:
         w.add(where, f"{_name(where)}: expected a number, got {_kind(value)}; ignored")
     else:
         w.add(where, f"{_name(where)}: expected a number, got text; read as {number}")
@@ -331,7 +339,7 @@ def _when(meta: dict[Any, Any], key: str, w: _Warnings, at: tuple[Any, ...]) -> 
         when = None
     if when is None:
         where = at + (key,)
-        shown = _one_line(value)[:40]
+        shown = _one_line(value)[:40] if isinstance(value, str) else _kind(value)
         w.add(where, f"{_name(where)}: not a date ({shown!r}); ignored")
     return when
 
@@ -459,11 +467,11 @@ def _related(meta: dict[Any, Any], w: _Warnings) -> tuple[Related, ...]:
     return tuple(out)
 
 
-def _jsonable(value: Any, budget: list[int]) -> Any:
-    """Unknown fields as plain JSON values, with a cap on their size.
+def _jsonable(value: Any, budget: list[int], depth: int = 0) -> Any:
+    """Unknown fields as plain JSON values, with a cap on their size and depth.
 
-    YAML aliases can make a small file describe a huge tree; the budget
-    stops the walk instead of expanding it.
+    YAML aliases can make a small file describe a huge or deep tree; the
+    budget stops the walk instead of expanding it.
     """
     budget[0] -= 1
     if budget[0] < 0:
@@ -476,42 +484,52 @@ def _jsonable(value: Any, budget: list[int]) -> Any:
         return value.isoformat()
     if isinstance(value, bytes):
         return f"<{len(value)} bytes>"
+    if depth >= MAX_EXTRA_DEPTH and isinstance(value, (dict, list, tuple, set, frozenset)):
+        budget[0] = -1
+        return None
     if isinstance(value, dict):
-        return {str(k): _jsonable(v, budget) for k, v in value.items() if budget[0] >= 0}
+        return {str(k): _jsonable(v, budget, depth + 1) for k, v in value.items() if budget[0] >= 0}
     if isinstance(value, (list, tuple, set, frozenset)):
-        return [_jsonable(v, budget) for v in value if budget[0] >= 0]
+        return [_jsonable(v, budget, depth + 1) for v in value if budget[0] >= 0]
     return str(value)
 
 
 # -- where a warning points ---------------------------------------------------
 
 
-def _locate(fm: str, where: tuple[Any, ...], offset: int) -> int | None:
-    """The file line of a field, found by composing the YAML again.
+class _Locator:
+    """File lines of fields, found by composing the YAML again, once.
 
-    Only called for files with warnings, so the common path pays nothing.
+    Only made for files with warnings, so the common path pays nothing.
     """
-    if not where:
-        return offset + 1
-    try:
-        node = yaml.compose(fm, Loader=_LOADER)
-    except (yaml.YAMLError, RecursionError):
-        return None
-    line = None
-    for part in where:
-        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
-            for key, value in node.value:
-                if getattr(key, "value", None) == part:
-                    line, node = key.start_mark.line, value
+
+    def __init__(self, fm: str, offset: int) -> None:
+        self.offset = offset
+        try:
+            self.root: yaml.Node | None = yaml.compose(fm, Loader=_LOADER)
+        except (yaml.YAMLError, RecursionError):
+            self.root = None
+
+    def __call__(self, where: tuple[Any, ...]) -> int | None:
+        if not where:
+            return self.offset + 1
+        node = self.root
+        if node is None:
+            return None
+        line = None
+        for part in where:
+            if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+                for key, value in node.value:
+                    if getattr(key, "value", None) == part:
+                        line, node = key.start_mark.line, value
+                        break
+                else:
                     break
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+                if part >= len(node.value):
+                    break
+                node = node.value[part]
+                line = node.start_mark.line
             else:
                 break
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if part >= len(node.value):
-                break
-            node = node.value[part]
-            line = node.start_mark.line
-        else:
-            break
-    return None if line is None else offset + line + 1
-
+        return None if line is None else self.offset + line + 1
