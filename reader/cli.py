@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import os
+import re
 import sqlite3
 import sys
 import time
@@ -32,10 +33,19 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def _err_console():
+def _console(**kwargs: Any):
+    """A Rich console that lets a closed pipe end the command quietly."""
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    class _Quiet(Console):
+        def on_broken_pipe(self) -> None:
+            raise BrokenPipeError
+
+    return _Quiet(highlight=False, **kwargs)
+
+
+def _err_console():
+    return _console(stderr=True, soft_wrap=True)
 
 
 def _notice(message: str) -> None:
@@ -86,9 +96,22 @@ def _paths_and_query(words: list[str]) -> tuple[list[Path], str]:
     rest = list(words)
     while rest and os.path.exists(rest[0]):
         paths.append(Path(rest.pop(0)))
-    if rest and paths == [] and _looks_like_path(rest[0]):
+    if rest and _looks_like_path(rest[0]):
         raise UsageError(f"no such file or folder: {rest[0]}")
-    return paths, " ".join(rest)
+    return paths, " ".join(_requote(word) for word in rest)
+
+
+def _requote(word: str) -> str:
+    """Put back the quotes the shell took: topic:"AI Hardware" arrives as topic:AI Hardware."""
+    if not any(c.isspace() for c in word) or '"' in word:
+        return word
+    match = re.match(r"^(-?[A-Za-z]+:)(.*)$", word, re.S)
+    if match:
+        return f'{match.group(1)}"{match.group(2)}"'
+    if word.startswith("-"):
+        return f'-"{word[1:]}"'
+    return f'"{word}"'
+
 
 
 def _looks_like_path(word: str) -> bool:
@@ -248,7 +271,7 @@ def _print_table(rows, total: int) -> None:
     from reader.format import age, score
     from reader.text import clean
 
-    console = Console(highlight=False)
+    console = _console()
     table = Table(box=None, header_style="bold", pad_edge=False, expand=False)
     table.add_column("ID", style="dim", no_wrap=True)
     table.add_column("Q", justify="right", no_wrap=True)
@@ -327,7 +350,7 @@ def cmd_check(argv: Sequence[str]) -> int:
     with open_library(args.paths) as library:
         problems = library.problems()
         articles = library.article_count()
-    console = Console(highlight=False, soft_wrap=True)
+    console = _console(soft_wrap=True)
     skipped = [p for p in problems if p.skipped]
     for problem in problems:
         line = Text(clean(_display_path(problem.path)) + (f":{problem.line}" if problem.line else "") + ": ", style="bold")
@@ -375,7 +398,7 @@ def cmd_topics(argv: Sequence[str]) -> int:
     table.add_column("Mean quality", justify="right")
     for topic, count, mean in topics:
         table.add_row(Text(clean(topic)), Text(str(count)), Text("–" if mean is None else f"{mean:.1f}"))
-    Console(highlight=False).print(table)
+    _console().print(table)
     return 0
 
 
@@ -450,7 +473,7 @@ def cmd_show(argv: Sequence[str]) -> int:
         return 1
     urls = [r.url for r in article.related if r.url]
     in_library = _urls_in(cache, urls) if cache is not None else set()
-    Console(highlight=False).print(render_article(article, article_uid(path), in_library))
+    _console().print(render_article(article, article_uid(path), in_library))
     return 0
 
 

@@ -9,6 +9,7 @@ bypassed (an in-memory index) with a notice.
 from __future__ import annotations
 
 import hashlib
+from array import array
 import json
 import multiprocessing
 import os
@@ -24,7 +25,7 @@ from typing import Any, Callable, Iterable, Iterator
 from reader.model import Image, Problem, Provider, Related
 from reader.query import Query, Term, fts_expression
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SUFFIXES = (".md", ".markdown")
 PARALLEL_MIN = 400  # below this many files, parsing in-process is quicker
 CHUNK = 128
@@ -57,12 +58,13 @@ CREATE TABLE IF NOT EXISTS articles(
     published INTEGER,
     provider TEXT,
     domain TEXT,
+    provider_key TEXT NOT NULL,
     topics TEXT NOT NULL,
     n_related INTEGER NOT NULL,
     has_body INTEGER NOT NULL,
     data TEXT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS topics(article INTEGER NOT NULL, topic TEXT NOT NULL COLLATE NOCASE);
+CREATE TABLE IF NOT EXISTS topics(article INTEGER NOT NULL, topic TEXT NOT NULL, key TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS problems(path TEXT NOT NULL, line INTEGER, reason TEXT NOT NULL, skipped INTEGER NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
     title, excerpt, body, provider, topics,
@@ -77,7 +79,7 @@ CREATE INDEX IF NOT EXISTS articles_date ON articles(published_at);
 CREATE INDEX IF NOT EXISTS articles_heat ON articles(heat);
 CREATE INDEX IF NOT EXISTS articles_title ON articles(title COLLATE NOCASE);
 CREATE INDEX IF NOT EXISTS articles_url ON articles(url);
-CREATE INDEX IF NOT EXISTS topics_topic ON topics(topic, article);
+CREATE INDEX IF NOT EXISTS topics_key ON topics(key, article);
 CREATE INDEX IF NOT EXISTS topics_article ON topics(article);
 CREATE INDEX IF NOT EXISTS problems_path ON problems(path);
 """
@@ -266,6 +268,8 @@ def parse_rows(batch: list[tuple[str, int, int]]) -> list[tuple[Any, ...]]:
             None if article.published is None else int(article.published),
             provider.name if provider else None,
             provider.domain if provider else None,
+            # casefolded here, since SQLite's lower() and NOCASE only fold ASCII
+            "\n".join(x for x in (provider.name, provider.domain) if x).casefold() if provider else "",
             json.dumps(list(article.topics), ensure_ascii=False),
             len(article.related),
             int(bool(article.body)),
@@ -564,16 +568,17 @@ class Library:
         lookup = "SELECT name, size, mtime_ns FROM files WHERE dir = ?"
         listed: dict[str, set[str]] = {}
         for folder, listing, whole in walk_folders(self.roots, problems):
-            if folder in listed:  # met again (a root file inside a walked root)
-                listing = [item for item in listing if item[0] not in listed[folder]]
-            listed.setdefault(folder, set()).update(item[0] for item in listing)
+            already = listed.setdefault(folder, set())
+            if already:  # met again (a root file inside a walked root)
+                listing = [item for item in listing if item[0] not in already]
             stats.total += len(listing)
             # Compare as sets of (name, size, mtime): the common case, nothing
             # changed, costs one C-level set difference per folder.
             current = set(listing)
             before = set(db.execute(lookup, (folder,)).fetchall())
             fresh = current - before
-            stale = {name for name, _, _ in before - current}
+            stale = {name for name, _, _ in before - current} - already
+            already.update(item[0] for item in listing)
             for name, size, mtime in fresh:
                 path = os.path.join(folder, name)
                 todo[path] = (path, size, mtime)
@@ -688,7 +693,7 @@ class Library:
                 article_id = next_id
                 next_id += 1
                 articles.append((article_id, *row))
-                topics.extend((article_id, t) for t in names)
+                topics.extend((article_id, t, t.casefold()) for t in names)
                 fts.append((article_id, *text))
             folder, name = os.path.split(path)
             files.append((folder, name, size, mtime, article_id))
@@ -696,11 +701,11 @@ class Library:
         self._next_id = next_id
         db.executemany(
             "INSERT INTO articles(id, uid, path, title, excerpt, url, published_at, quality, heat, "
-            "published, provider, domain, topics, n_related, has_body, data) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "published, provider, domain, provider_key, topics, n_related, has_body, data) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             articles,
         )
-        db.executemany("INSERT INTO topics VALUES (?, ?)", topics)
+        db.executemany("INSERT INTO topics VALUES (?, ?, ?)", topics)
         db.executemany("INSERT INTO fts(rowid, title, excerpt, body, provider, topics) VALUES (?,?,?,?,?,?)", fts)
         db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", files)
         if problems:
@@ -726,20 +731,11 @@ class Library:
             params.extend(values)
         return clauses, params, match
 
-    def search(
-        self,
-        query: Query | None = None,
-        sort: str | None = None,
-        reverse: bool = False,
-        limit: int | None = None,
-        offset: int = 0,
-        with_data: bool = False,
-        prefix_last: bool = False,
-    ) -> list[Row]:
-        """Articles matching ``query``, sorted; missing sort values come last."""
+    def _select(
+        self, columns: str, query: Query | None, sort: str | None, reverse: bool, prefix_last: bool
+    ) -> tuple[str, list[Any]]:
         clauses, params, match = self._where(query, prefix_last)
         sort = sort or (query.sort if query else None)
-        columns = ROW_COLUMNS + (", a.data" if with_data else "")
         source = "articles a"
         if match is not None:
             source = "fts JOIN articles a ON a.id = fts.rowid"
@@ -752,14 +748,57 @@ class Library:
             column = SORT_COLUMNS[sort or "quality"]
             high_first = (sort or "quality") != "title"
             direction = "DESC" if high_first != reverse else "ASC"
-            order = f"{column} {direction} NULLS LAST, a.id"
-        sql = f"SELECT {columns} FROM {source}{where} ORDER BY {order}"
+            # Ties broken in the index's own order, so a plain index scan serves it.
+            order = f"{column} {direction} NULLS LAST, a.id {direction}"
+        return f"SELECT {columns} FROM {source}{where} ORDER BY {order}", params
+
+    def search(
+        self,
+        query: Query | None = None,
+        sort: str | None = None,
+        reverse: bool = False,
+        limit: int | None = None,
+        offset: int = 0,
+        with_data: bool = False,
+        prefix_last: bool = False,
+    ) -> list[Row]:
+        """Articles matching ``query``, sorted; missing sort values come last.
+
+        With free words and no sort, the best FTS matches come first.
+        """
+        columns = ROW_COLUMNS + (", a.data" if with_data else "")
+        sql, params = self._select(columns, query, sort, reverse, prefix_last)
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [limit, offset]
         with self._lock:
             cursor = self.db.execute(sql, params)
             return [_row(r[:15], r[15] if with_data else None) for r in cursor]
+
+    def ids(
+        self, query: Query | None = None, sort: str | None = None, reverse: bool = False, prefix_last: bool = False
+    ) -> array[int]:
+        """The ids of every matching article, in order: a compact list the
+        screen pages through with rows()."""
+        sql, params = self._select("a.id", query, sort, reverse, prefix_last)
+        with self._lock:
+            cursor = self.db.execute(sql, params)
+            out = array("q")
+            while True:
+                chunk = cursor.fetchmany(8192)
+                if not chunk:
+                    return out
+                out.extend(r[0] for r in chunk)
+
+    def rows(self, ids: Iterable[int]) -> list[Row]:
+        """The articles with these ids, in the order given (missing ones left out)."""
+        wanted = list(ids)
+        if not wanted:
+            return []
+        marks = ",".join("?" * len(wanted))
+        with self._lock:
+            found = {r[0]: _row(r) for r in self.db.execute(f"SELECT {ROW_COLUMNS} FROM articles a WHERE a.id IN ({marks})", wanted)}
+        return [found[i] for i in wanted if i in found]
 
     def count(self, query: Query | None = None) -> int:
         clauses, params, match = self._where(query)
@@ -802,7 +841,7 @@ class Library:
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
         sql = (
             f"SELECT min(t.topic), count(*), avg(a.quality) FROM {source}{where} "
-            "GROUP BY t.topic ORDER BY count(*) DESC, min(t.topic) COLLATE NOCASE"
+            "GROUP BY t.key ORDER BY count(*) DESC, t.key"
         )
         with self._lock:
             return [(name, n, mean) for name, n, mean in self.db.execute(sql, params)]
@@ -841,10 +880,9 @@ def _condition(term: Term) -> tuple[str | None, list[Any]]:
             return None, []
         return "a.id IN (SELECT rowid FROM fts WHERE fts MATCH ?)", [fts_expression([term])]
     if kind == "topic":
-        return "a.id IN (SELECT article FROM topics WHERE topic = ?)", [value]
+        return "a.id IN (SELECT article FROM topics WHERE key = ?)", [str(value).casefold()]
     if kind == "provider":
-        needle = str(value).lower()
-        return "(ifnull(instr(lower(a.provider), ?), 0) > 0 OR ifnull(instr(lower(a.domain), ?), 0) > 0)", [needle, needle]
+        return "instr(a.provider_key, ?) > 0", [str(value).casefold()]
     if kind in ("quality", "heat"):
         op = term.op if term.op != "=" else "="
         return f"(a.{kind} IS NOT NULL AND a.{kind} {op} ?)", [value]
