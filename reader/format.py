@@ -35,7 +35,7 @@ def age(when: datetime | None, now: datetime | None = None) -> str:
         return f"{int(seconds // 86400)}d"
     if when.year == now.year:
         return when.strftime("%b %d")
-    return when.strftime("%Y-%m-%d")
+    return when.strftime("%b %Y")
 
 
 def relative(when: datetime | None, now: datetime | None = None) -> str:

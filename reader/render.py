@@ -28,10 +28,10 @@ def _field(table: Table, label: str, value: str | Text | None) -> None:
     table.add_row(Text(label, style="dim"), value if isinstance(value, Text) else Text(value))
 
 
-def metadata_lines(article: Article, uid: str | None = None) -> Table:
+def metadata_lines(article: Article, uid: str | None = None, shown_path: str | None = None) -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(no_wrap=True)
-    table.add_column()
+    table.add_column(overflow="fold")
     provider = article.provider
     if provider is not None:
         name = clean(provider.name)
@@ -64,7 +64,7 @@ def metadata_lines(article: Article, uid: str | None = None) -> Table:
         _field(table, clean(key), clean(value)[:200])
     if uid:
         _field(table, "ID", uid)
-    _field(table, "File", clean(article.path))
+    _field(table, "File", clean(shown_path or article.path))
     return table
 
 

@@ -1,0 +1,157 @@
+"""The Textual app: wiring only. Build it with make_app(); run it with run_app()."""
+
+from __future__ import annotations
+
+import webbrowser
+from datetime import datetime
+from pathlib import Path
+from typing import Iterable
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from reader.commands import ArticleCommands
+from reader.index import Library
+from reader.links import command_for, launch, refusal
+from reader.text import clean
+
+
+class ReaderApp(App[None]):
+    """Read a folder of front-matter articles."""
+
+    CSS_PATH = "reader.tcss"
+    TITLE = "reader"
+    COMMANDS = App.COMMANDS | {ArticleCommands}
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="quit", tooltip="Quit reader", priority=True),
+        Binding("question_mark", "help", "Keys", id="help", tooltip="Show every key"),
+    ]
+
+    def __init__(self, library: Library, now: datetime | None = None, browser: str | None = None) -> None:
+        super().__init__()
+        self.library = library
+        self.now = now  # fixed in tests and screenshots; None means the clock
+        self.browser = browser  # a command template; None means $BROWSER, then Python's webbrowser
+        self.pending_notices: list[str] = []
+        self.sub_title = ", ".join(clean(p.name or str(p)) for p in library.roots)
+
+    def get_default_screen(self) -> Screen:
+        from reader.screens.main import MainScreen
+
+        return MainScreen(self.library)
+
+    def on_mount(self) -> None:
+        for message in self.pending_notices:
+            self.notify(clean(message), severity="warning", timeout=8)
+        self.pending_notices.clear()
+
+    def library_notice(self, message: str) -> None:
+        """A notice from the library (cache rebuilt, bypassed...), from any thread."""
+        if not self.is_running:
+            self.pending_notices.append(message)
+            return
+        try:
+            self.call_from_thread(self.notify, clean(message), severity="warning", timeout=8)
+        except RuntimeError:  # already on the app's thread
+            self.notify(clean(message), severity="warning", timeout=8)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Keys: every key reader knows", "Show the help screen (?)", self.action_help)
+        main = self._main()
+        if main is not None:
+            for action, title, help_text in (
+                ("open_link", "Open article in browser", "Open the highlighted article's link (o)"),
+                ("copy_link", "Copy article link", "Copy the highlighted article's link (y)"),
+                ("raw", "Show raw front matter", "Every field of the article's file (i)"),
+                ("toggle_topics", "Show or hide topics", "The topic sidebar (t)"),
+                ("read", "Read article", "Show the highlighted article full screen (Enter)"),
+                ("back", "Back", "Back to the previous article or the list (Esc)"),
+            ):
+                if main.check_action(action, ()):
+                    yield SystemCommand(title, help_text, getattr(main, f"action_{action}"))
+
+    def _main(self):
+        from reader.screens.main import MainScreen
+
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, MainScreen):
+                return screen
+        return None
+
+    def action_help(self) -> None:
+        from reader.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    # links --------------------------------------------------------------------
+
+    def open_url(self, url: str, *, new_tab: bool = True) -> None:
+        """Open an http(s) link in the browser; anything else is refused.
+
+        The browser is the config's command, else $BROWSER, else Python's
+        webbrowser module; the URL is always one argument, never shell text.
+        """
+        problem = refusal(url)
+        if problem is not None:
+            self.notify(problem, severity="error")
+            return
+        url = url.strip()
+        command = command_for(url, self.browser)
+        if command is not None:
+            error = launch(command)
+            if error:
+                self.notify(error, severity="error")
+            else:
+                self.notify(clean(url), title="Opened in the browser", timeout=3)
+            return
+        self._open_with_webbrowser(url)
+
+    @work(thread=True, group="browser")
+    def _open_with_webbrowser(self, url: str) -> None:
+        try:
+            browser = webbrowser.get()
+        except webbrowser.Error:
+            self.call_from_thread(self.notify, "No browser found: set $BROWSER to the command that opens a link.", severity="error")
+            return
+        if isinstance(browser, webbrowser.GenericBrowser) and not isinstance(browser, webbrowser.BackgroundBrowser):
+            # A browser that runs in the terminal: hand it the terminal, then take it back.
+            self.call_from_thread(self._run_in_terminal, browser, url)
+            return
+        opened = browser.open(url)
+        if opened:
+            self.call_from_thread(self.notify, clean(url), title="Opened in the browser", timeout=3)
+        else:
+            self.call_from_thread(self.notify, "The browser did not open the link.", severity="error")
+
+    def _run_in_terminal(self, browser: webbrowser.BaseBrowser, url: str) -> None:
+        with self.suspend():
+            browser.open(url)
+
+
+def make_app(
+    paths: Iterable[Path | str],
+    *,
+    cache_dir: Path | None = None,
+    now: datetime | None = None,
+    browser: str | None = None,
+    library: Library | None = None,
+) -> ReaderApp:
+    """The app on a library, with everything a test may want to fix."""
+    if library is None:
+        library = Library(paths, cache_dir=cache_dir)
+    app = ReaderApp(library, now=now, browser=browser)
+    library.notice = app.library_notice
+    return app
+
+
+def run_app(paths: list[Path]) -> int:
+    app = make_app(paths)
+    try:
+        app.run()
+    finally:
+        app.library.close()
+    return app.return_code or 0

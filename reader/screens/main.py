@@ -1,0 +1,342 @@
+"""The main screen: topics, the article list and the article pane.
+
+Wiring only: widgets post messages, this screen answers them, and all
+slow work (index refresh, id lists, loading a body) runs in thread workers
+that hand results back with call_from_thread.
+"""
+
+from __future__ import annotations
+
+import time
+from array import array
+from dataclasses import dataclass, field
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, ProgressBar, Static
+from textual.worker import get_current_worker
+
+from reader.index import Library, Row
+from reader.links import refusal
+from reader.model import Article
+from reader.query import Query, Term
+from reader.text import clean
+from reader.widgets.article_list import ArticleList
+from reader.widgets.article_view import ArticleView, RelatedList
+from reader.widgets.topics import TopicList
+
+NARROW = 110  # below this width the panes stack and the sidebar folds away
+TINY_WIDTH, TINY_HEIGHT = 50, 14  # below either, only the list shows
+
+
+@dataclass
+class Place:
+    """An article shown in the pane, for the back history."""
+
+    path: str
+    row: Row | None
+
+
+@dataclass
+class View:
+    topic: str | None = None
+    history: list[Place] = field(default_factory=list)
+
+
+class MainScreen(Screen):
+    ESCAPE_TO_MINIMIZE = False  # escape is "back": through the history first
+    BINDINGS = [
+        Binding("o", "open_link", "Open", id="open", tooltip="Open the article's link in the browser"),
+        Binding("y", "copy_link", "Copy link", id="copy", tooltip="Copy the article's link"),
+        Binding("i", "raw", "Raw", id="raw", tooltip="Show every field of the article's front matter"),
+        Binding("t", "toggle_topics", "Topics", id="topics", tooltip="Show or hide the topic list"),
+        Binding("escape,backspace", "back", "Back", id="back", tooltip="Back to the previous article, or to the list"),
+        *[
+            Binding(str(n), f"follow({n})", f"Related {n}", id=f"related.{n}", tooltip=f"Follow related link {n}", show=False)
+            for n in range(1, 10)
+        ],
+    ]
+
+    def __init__(self, library: Library, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.library = library
+        self.view = View()
+        self._last_reload = 0.0
+        self._indexing = False
+        self._article_timer = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="panes"):
+            yield TopicList(id="topics")
+            with Vertical(id="list-pane"):
+                yield Static(id="list-header")
+                yield ProgressBar(id="progress", show_eta=False)
+                yield ArticleList(self.library.rows, now=getattr(self.app, "now", None), id="articles")
+            yield ArticleView(id="article")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#progress").display = False
+        view = self.query_one(ArticleView)
+        view.now = getattr(self.app, "now", None)
+        self.query_one(ArticleList).focus()
+        self._layout(self.size.width, self.size.height)
+        self._header()
+        if self.library.open_cached():
+            self.load_ids()
+        else:
+            self.query_one(ArticleList).empty_text = "Indexing articles…"
+        self.refresh_index()
+
+    def on_resize(self, event) -> None:
+        self._layout(event.size.width, event.size.height)
+
+    def _layout(self, width: int, height: int) -> None:
+        self.set_class(width < NARROW, "-narrow")
+        self.set_class(width < TINY_WIDTH or height < TINY_HEIGHT, "-tiny")
+
+    # loading ------------------------------------------------------------------
+
+    def current_query(self) -> Query:
+        if self.view.topic is None:
+            return Query()
+        return Query(text=f'topic:"{self.view.topic}"', terms=(Term("topic", self.view.topic),))
+
+    @work(thread=True, exclusive=True, group="ids")
+    def load_ids(self, keep: int | None = None) -> None:
+        """The ordered ids of the current view, and the topic counts."""
+        query = self.current_query()
+        ids = self.library.ids(query)
+        topics = self.library.topics()
+        total = self.library.article_count()
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_ids, ids, keep, total, topics)
+
+    def _show_ids(self, ids: array, keep: int | None, total: int, topics) -> None:
+        articles = self.query_one(ArticleList)
+        if keep is None and articles.count and not self.view.history:
+            row = articles.current_row
+            keep = row.id if row else None
+        articles.empty_text = "Indexing articles…" if self._indexing else "No articles here."
+        articles.set_ids(ids, keep)
+        self.query_one(TopicList).set_topics(total, topics)
+        self._header()
+
+    def _header(self) -> None:
+        articles = self.query_one(ArticleList)
+        text = Text()
+        text.append(clean(self.view.topic) if self.view.topic else "All", style="bold")
+        text.append(f" · {articles.count:,} · best first", style="dim")
+        if self._indexing:
+            text.append("  · indexing…", style="italic")
+        self.query_one("#list-header", Static).update(text)
+
+    @work(thread=True, exclusive=True, group="refresh")
+    def refresh_index(self) -> None:
+        """Bring the index up to date; on a first run, fill the list as batches land."""
+        self._indexing = True
+
+        def progress(done: int, total: int) -> None:
+            self.app.call_from_thread(self._progress, done, total)
+
+        try:
+            stats = self.library.refresh(progress)
+        finally:
+            self._indexing = False
+        if stats.parsed or stats.removed or stats.cold:
+            self.app.call_from_thread(self._after_refresh)
+        else:
+            self.app.call_from_thread(self._progress_done)
+
+    def _progress(self, done: int, total: int) -> None:
+        bar = self.query_one("#progress", ProgressBar)
+        if total >= 200 and done < total:
+            bar.display = True
+            bar.update(total=total, progress=done)
+        now = time.monotonic()
+        if done and now - self._last_reload > 1.0:
+            self._last_reload = now
+            self.load_ids()
+        self._header()
+
+    def _progress_done(self) -> None:
+        self.query_one("#progress").display = False
+        self._header()
+
+    def _after_refresh(self) -> None:
+        self._progress_done()
+        self.query_one(ArticleList).forget_rows()
+        self.load_ids()
+
+    # the article pane -----------------------------------------------------------
+
+    @on(ArticleList.Highlighted)
+    def _highlighted(self, event: ArticleList.Highlighted) -> None:
+        if self.screen.maximized is not None and self.view.history:
+            return  # reading a linked article: the list moving under it changes nothing
+        self.view.history.clear()
+        view = self.query_one(ArticleView)
+        if event.row is None:
+            view.show_nothing("No articles here.")
+            return
+        view.show_row(event.row)
+        if self._article_timer is not None:
+            self._article_timer.stop()
+        row = event.row
+        self._article_timer = self.set_timer(0.06, lambda: self.load_article(row.path, row))
+
+    @on(ArticleList.Selected)
+    def _selected(self, event: ArticleList.Selected) -> None:
+        self.action_read()
+
+    def action_read(self) -> None:
+        view = self.query_one(ArticleView)
+        if view.row is None and view.article is None:
+            return
+        if not self.has_class("-tiny"):
+            self.maximize(view, container=False)
+        else:
+            self.set_class(True, "-reading")
+        view.focus()
+
+    @work(thread=True, exclusive=True, group="article")
+    def load_article(self, path: str, row: Row | None) -> None:
+        from reader.parse import parse_file
+
+        article, problems = parse_file(path)
+        urls = [r.url for r in article.related if r.url] if article else []
+        in_library = set(self.library.by_url(urls)) if urls else set()
+        if get_current_worker().is_cancelled:
+            return
+        self.app.call_from_thread(self._show_article, path, article, row, in_library, [p.format() for p in problems])
+
+    def _show_article(self, path: str, article: Article | None, row: Row | None, in_library: set[str], problems: list[str]) -> None:
+        view = self.query_one(ArticleView)
+        if article is None:
+            view.show_nothing("This file can no longer be read: " + "; ".join(problems))
+            view.row = row
+            return
+        view.show_article(article, row, in_library, [p for p in problems])
+
+    # links --------------------------------------------------------------------
+
+    def _current_url(self) -> str | None:
+        view = self.query_one(ArticleView)
+        if view.article is not None:
+            return view.article.url
+        if view.row is not None:
+            return view.row.url
+        return None
+
+    def action_open_link(self) -> None:
+        self.app.open_url(self._current_url() or "")
+
+    def action_copy_link(self) -> None:
+        url = self._current_url()
+        if not url:
+            self.notify("This article has no link.", severity="warning")
+            return
+        self.app.copy_to_clipboard(url)
+        self.notify(clean(url), title="Link copied")
+
+    def action_follow(self, number: int) -> None:
+        view = self.query_one(ArticleView)
+        article = view.article
+        if article is None or not article.related:
+            self.notify("This article has no related links.", severity="warning")
+            return
+        if not 1 <= number <= len(article.related):
+            self.notify(f"There is no related link {number}.", severity="warning")
+            return
+        url = article.related[number - 1].url
+        self.follow_url(url)
+
+    def follow_url(self, url: str | None) -> None:
+        """Open a related link inside reader when it is one of ours, else in the browser."""
+        problem = refusal(url)
+        if problem is not None:
+            self.notify(problem, severity="error")
+            return
+        assert url is not None
+        found = self.library.by_url([url]).get(url)
+        if found is None:
+            self.app.open_url(url)
+            return
+        view = self.query_one(ArticleView)
+        if view.article is not None:
+            self.view.history.append(Place(view.article.path, view.row))
+        view.show_row(found)
+        self.load_article(found.path, found)
+        self.action_read()
+
+    @on(ArticleView.Follow)
+    def _follow(self, event: ArticleView.Follow) -> None:
+        self.action_follow(event.number)
+
+    def action_back(self) -> None:
+        view = self.query_one(ArticleView)
+        if self.view.history:
+            place = self.view.history.pop()
+            if place.row is not None:
+                view.show_row(place.row)
+            self.load_article(place.path, place.row)
+            return
+        if self.maximized is not None or self.has_class("-reading"):
+            self.minimize()
+            self.set_class(False, "-reading")
+            articles = self.query_one(ArticleList)
+            articles.focus()
+            row = articles.current_row
+            if row is not None and (view.row is None or view.row.id != row.id):
+                view.show_row(row)
+                self.load_article(row.path, row)
+            return
+        if self.focused is not self.query_one(ArticleList):
+            self.query_one(ArticleList).focus()
+
+    # topics -------------------------------------------------------------------
+
+    @on(TopicList.Chosen)
+    def _topic(self, event: TopicList.Chosen) -> None:
+        self.view.topic = event.topic
+        self.view.history.clear()
+        self.query_one(ArticleList).focus()
+        self.load_ids(keep=None)
+        if self.has_class("-narrow"):
+            self.set_class(False, "-show-topics")
+
+    def action_toggle_topics(self) -> None:
+        if self.has_class("-narrow"):
+            showing = not self.has_class("-show-topics")
+            self.set_class(showing, "-show-topics")
+            if showing:
+                self.query_one(TopicList).focus()
+            else:
+                self.query_one(ArticleList).focus()
+        else:
+            self.set_class(not self.has_class("-hide-topics"), "-hide-topics")
+            if self.has_class("-hide-topics"):
+                self.query_one(ArticleList).focus()
+
+    def action_raw(self) -> None:
+        view = self.query_one(ArticleView)
+        path = view.article.path if view.article else (view.row.path if view.row else None)
+        if path is None:
+            return
+        from reader.screens.raw import RawScreen
+
+        self.app.push_screen(RawScreen(path))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("open_link", "copy_link", "raw", "follow"):
+            view = self.query_one(ArticleView)
+            return view.row is not None or view.article is not None
+        return True
+
+    @on(RelatedList.OptionHighlighted)
+    def _related_highlighted(self, event) -> None:
+        event.stop()

@@ -1,0 +1,283 @@
+"""The article list: a Line API widget over a list of article ids.
+
+Only the rows on screen are fetched (by id, from SQLite) and rendered, so
+the time to paint and the memory used do not grow with the library: the
+widget holds the ordered ids (8 bytes an article) and a small LRU of rows.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Callable
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from reader.format import age, score
+from reader.index import Row
+from reader.text import clean
+
+ROW_CACHE = 512
+
+
+def quality_colour(quality: float | None) -> str:
+    if quality is None:
+        return "grey50"
+    if quality >= 80:
+        return "green3"
+    if quality >= 50:
+        return "chartreuse3"
+    if quality >= 25:
+        return "gold3"
+    if quality >= 10:
+        return "dark_orange3"
+    return "red3"
+
+
+class ArticleList(ScrollView, can_focus=True):
+    """Articles, one a line, with a cursor."""
+
+    BINDINGS = [
+        Binding("down,j", "cursor_down", "Down", id="list.down", tooltip="Next article", show=False),
+        Binding("up,k", "cursor_up", "Up", id="list.up", tooltip="Previous article", show=False),
+        Binding("home,g", "first", "First", id="list.first", tooltip="First article", show=False),
+        Binding("end,G", "last", "Last", id="list.last", tooltip="Last article", show=False),
+        Binding("pagedown,ctrl+f", "page_down", "Page down", id="list.page_down", tooltip="One page down", show=False),
+        Binding("pageup,ctrl+b", "page_up", "Page up", id="list.page_up", tooltip="One page up", show=False),
+        Binding("ctrl+d", "half_down", "Half page down", id="list.half_down", tooltip="Half a page down", show=False),
+        Binding("ctrl+u", "half_up", "Half page up", id="list.half_up", tooltip="Half a page up", show=False),
+        Binding("enter", "select", "Read", id="list.read", tooltip="Read the highlighted article"),
+    ]
+
+    COMPONENT_CLASSES = {"article-list--cursor", "article-list--dim", "article-list--empty"}
+
+    DEFAULT_CSS = """
+    ArticleList {
+        background: $surface;
+        overflow-x: hidden;
+    }
+    ArticleList > .article-list--cursor {
+        background: $block-cursor-blurred-background;
+    }
+    ArticleList:focus > .article-list--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: bold;
+    }
+    ArticleList > .article-list--dim {
+        color: $text-muted;
+    }
+    ArticleList > .article-list--empty {
+        color: $text-muted;
+        text-style: italic;
+    }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=False, init=False)
+
+    @dataclass
+    class Highlighted(Message):
+        """The cursor moved to another article (row is None when the list is empty)."""
+
+        article_list: "ArticleList"
+        row: Row | None
+
+    @dataclass
+    class Selected(Message):
+        """Enter, or a click, on an article."""
+
+        article_list: "ArticleList"
+        row: Row
+
+    def __init__(self, fetch: Callable[[list[int]], list[Row]], now: datetime | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._fetch = fetch
+        self._ids: array[int] = array("q")
+        self._rows: OrderedDict[int, Row] = OrderedDict()
+        self.now = now
+        self.empty_text = "No articles."
+
+    # data ---------------------------------------------------------------------
+
+    @property
+    def count(self) -> int:
+        return len(self._ids)
+
+    @property
+    def ids(self) -> array[int]:
+        return self._ids
+
+    def set_ids(self, ids: array[int], keep: int | None = None) -> None:
+        """Show these articles; keep the cursor on article ``keep`` if it is still there."""
+        self._ids = ids
+        self._rows.clear()
+        self.virtual_size = Size(self.scrollable_content_region.width, len(ids))
+        target = 0
+        if keep is not None:
+            try:
+                target = ids.index(keep)
+            except ValueError:
+                target = min(self.cursor, max(0, len(ids) - 1))
+        self.set_reactive(ArticleList.cursor, max(0, min(target, len(ids) - 1)))
+        self._scroll_to_cursor(center=keep is not None)
+        self.refresh()
+        self.post_message(self.Highlighted(self, self.current_row))
+
+    def forget_rows(self) -> None:
+        """Drop cached rows (after the index changed), keeping the order."""
+        self._rows.clear()
+        self.refresh()
+
+    def _row_at(self, index: int) -> Row | None:
+        if not 0 <= index < len(self._ids):
+            return None
+        article_id = self._ids[index]
+        row = self._rows.get(article_id)
+        if row is not None:
+            self._rows.move_to_end(article_id)
+            return row
+        # Fetch the whole visible window at once: one query per screen, not per line.
+        top = max(0, min(index, int(self.scroll_offset.y)))
+        window = self._ids[top : top + max(self.size.height, 1) + 32]
+        missing = [i for i in window if i not in self._rows] or [article_id]
+        for fetched in self._fetch(missing):
+            self._rows[fetched.id] = fetched
+        while len(self._rows) > ROW_CACHE:
+            self._rows.popitem(last=False)
+        return self._rows.get(article_id)
+
+    @property
+    def current_row(self) -> Row | None:
+        return self._row_at(self.cursor)
+
+    # rendering ----------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        if width <= 0:
+            return Strip.blank(0)
+        index = int(self.scroll_offset.y) + y
+        if not self._ids:
+            if y == 0:
+                style = self.get_component_rich_style("article-list--empty")
+                return Strip([Segment(self.empty_text[:width].ljust(width), style)], width)
+            return Strip.blank(width, self.rich_style)
+        row = self._row_at(index)
+        if row is None:
+            return Strip.blank(width, self.rich_style)
+        base = self.rich_style
+        if index == self.cursor:
+            base = base + self.get_component_rich_style("article-list--cursor")
+        line = self._line(row, width)
+        line.stylize_before(base)
+        segments = list(line.render(self.app.console))
+        return Strip(segments, width).crop(0, width).extend_cell_length(width, base)
+
+    def _line(self, row: Row, width: int) -> Text:
+        dim = self.get_component_rich_style("article-list--dim")
+        colour = quality_colour(row.quality)
+        mark = Text("▌", style=Style(color=colour))
+        quality = Text(score(row.quality).rjust(3), style=Style(color=colour, bold=row.quality is not None and row.quality >= 80))
+        when = Text(age(row.published_datetime, self.now or datetime.now(timezone.utc)).rjust(8), style=dim)
+        provider = clean(row.provider or row.domain)
+        title = clean(row.title)
+        fixed = 1 + 4 + 1  # mark, score, gap
+        extras: list[Text] = []
+        if width >= 40:
+            extras.append(when)
+        if width >= 64 and provider:
+            name = Text(provider, style=dim)
+            name.truncate(18, overflow="ellipsis", pad=True)
+            extras.insert(0, name)
+        if width >= 96:
+            extras.append(Text(("" if row.heat is None else score(row.heat)).rjust(5), style=dim))
+        room = width - fixed - sum(e.cell_len + 1 for e in extras)
+        if room < 8:
+            extras = []
+            room = width - fixed
+        text = Text.assemble(mark, quality, " ")
+        shown = Text(title)
+        shown.truncate(max(0, room), overflow="ellipsis", pad=True)
+        text.append_text(shown)
+        for extra in extras:
+            text.append(" ")
+            text.append_text(extra)
+        return text
+
+    # movement -----------------------------------------------------------------
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh_line_at(old)
+        self.refresh_line_at(new)
+        self._scroll_to_cursor()
+        self.post_message(self.Highlighted(self, self.current_row))
+
+    def refresh_line_at(self, index: int) -> None:
+        y = index - int(self.scroll_offset.y)
+        if 0 <= y < self.size.height:
+            self.refresh_line(y)
+
+    def _scroll_to_cursor(self, center: bool = False) -> None:
+        height = max(1, self.size.height)
+        top = int(self.scroll_offset.y)
+        if center:
+            self.scroll_to(y=max(0, self.cursor - height // 2), animate=False)
+        elif self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False)
+
+    def move_to(self, index: int) -> None:
+        if self._ids:
+            self.cursor = max(0, min(index, len(self._ids) - 1))
+
+    def action_cursor_down(self) -> None:
+        self.move_to(self.cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self.move_to(self.cursor - 1)
+
+    def action_first(self) -> None:
+        self.move_to(0)
+
+    def action_last(self) -> None:
+        self.move_to(len(self._ids) - 1)
+
+    def action_page_down(self) -> None:
+        self.move_to(self.cursor + max(1, self.size.height - 1))
+
+    def action_page_up(self) -> None:
+        self.move_to(self.cursor - max(1, self.size.height - 1))
+
+    def action_half_down(self) -> None:
+        self.move_to(self.cursor + max(1, self.size.height // 2))
+
+    def action_half_up(self) -> None:
+        self.move_to(self.cursor - max(1, self.size.height // 2))
+
+    def action_select(self) -> None:
+        row = self.current_row
+        if row is not None:
+            self.post_message(self.Selected(self, row))
+
+    def on_click(self, event: events.Click) -> None:
+        index = int(self.scroll_offset.y) + event.y
+        if 0 <= index < len(self._ids):
+            if index == self.cursor and event.chain >= 2:
+                self.action_select()
+            self.move_to(index)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self._ids))
+        self._scroll_to_cursor()
