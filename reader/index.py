@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterable, Iterator
 from reader.model import Image, Problem, Provider, Related
 from reader.query import Query, Term, fts_expression
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 7
 SUFFIXES = (".md", ".markdown")
 PARALLEL_MIN = 400  # below this many files, parsing in-process is quicker
 CHUNK = 128
@@ -47,8 +47,8 @@ CREATE TABLE IF NOT EXISTS files(
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS articles(
     id INTEGER PRIMARY KEY,
-    uid TEXT NOT NULL UNIQUE,
-    path TEXT NOT NULL UNIQUE,
+    uid TEXT NOT NULL,
+    path TEXT NOT NULL,
     title TEXT NOT NULL,
     excerpt TEXT,
     url TEXT,
@@ -61,9 +61,10 @@ CREATE TABLE IF NOT EXISTS articles(
     provider_key TEXT NOT NULL,
     topics TEXT NOT NULL,
     n_related INTEGER NOT NULL,
-    has_body INTEGER NOT NULL,
-    data TEXT NOT NULL
+    has_body INTEGER NOT NULL
 );
+-- Kept apart so the list's table stays narrow: more rows a page, quicker scans.
+CREATE TABLE IF NOT EXISTS article_data(id INTEGER PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS topics(article INTEGER NOT NULL, topic TEXT NOT NULL, key TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS problems(path TEXT NOT NULL, line INTEGER, reason TEXT NOT NULL, skipped INTEGER NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
@@ -72,11 +73,16 @@ CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
 );
 """
 
-# Made after a cold build's bulk insert, which is quicker than keeping them up to date.
+# Made after a first build's bulk insert (sorting once is quicker than keeping
+# them up to date row by row); from then on SQLite keeps them current.
 INDEXES = """
+CREATE UNIQUE INDEX IF NOT EXISTS articles_path ON articles(path);
+CREATE INDEX IF NOT EXISTS articles_uid ON articles(uid);
 CREATE INDEX IF NOT EXISTS articles_quality ON articles(quality);
 CREATE INDEX IF NOT EXISTS articles_date ON articles(published_at);
 CREATE INDEX IF NOT EXISTS articles_heat ON articles(heat);
+CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
+CREATE INDEX IF NOT EXISTS articles_provider ON articles(provider_key);
 CREATE INDEX IF NOT EXISTS articles_title ON articles(title COLLATE NOCASE);
 CREATE INDEX IF NOT EXISTS articles_url ON articles(url);
 CREATE INDEX IF NOT EXISTS topics_key ON topics(key, article);
@@ -206,13 +212,7 @@ def _provider_json(provider: Provider | None) -> dict[str, Any] | None:
 
 
 def _image_json(image: Image) -> dict[str, Any]:
-    return {
-        "url": image.url,
-        "width": image.width,
-        "height": image.height,
-        "title": image.title,
-        "is_cached": image.is_cached,
-    }
+    return {"url": image.url, "width": image.width, "height": image.height}
 
 
 def _related_json(item: Related) -> dict[str, Any]:
@@ -223,10 +223,6 @@ def _related_json(item: Related) -> dict[str, Any]:
         "quality": item.quality,
         "published_at": _iso(item.published_at),
         "excerpt": item.excerpt,
-        "type": item.type,
-        "amp_url": item.amp_url,
-        "cdn_amp_url": item.cdn_amp_url,
-        "images": [_image_json(i) for i in item.images],
     }
 
 
@@ -242,18 +238,20 @@ def parse_rows(batch: list[tuple[str, int, int]]) -> list[tuple[Any, ...]]:
             out.append((path, size, mtime, None, problem_rows))
             continue
         provider = article.provider
+        # What `reader list --format json` needs beyond the columns; empty values left out.
         data = {
-            "category": article.category,
-            "original_url": article.original_url,
-            "web_url": article.web_url,
-            "amp_web_url": article.amp_web_url,
-            "cdn_amp_web_url": article.cdn_amp_web_url,
-            "type": article.type,
-            "published_at": _iso(article.published_at),
-            "images": [_image_json(i) for i in article.images],
-            "related": [_related_json(r) for r in article.related],
-            "has_secured": article.has_secured,
-            "extra": article.extra,
+            key: value
+            for key, value in (
+                ("category", article.category),
+                ("original_url", article.original_url),
+                ("type", article.type),
+                ("published_at", _iso(article.published_at)),
+                ("images", [_image_json(i) for i in article.images]),
+                ("related", [_related_json(r) for r in article.related]),
+                ("has_secured", article.has_secured),
+                ("extra", article.extra),
+            )
+            if value
         }
         when = article.published_at
         row = (
@@ -610,7 +608,7 @@ class Library:
                 db.execute("ROLLBACK")
                 raise
         if todo:
-            stats.parsed = self._parse_into(db, list(todo.values()), progress)
+            stats.parsed = self._parse_into(db, list(todo.values()), progress, fresh=stats.total == stats.added and not gone and not self._has_rows(db))
         elif progress:
             progress(0, 0)
         return stats
@@ -626,10 +624,17 @@ class Library:
             db.execute(f"DELETE FROM fts WHERE rowid IN ({id_marks})", ids)
             db.execute(f"DELETE FROM topics WHERE article IN ({id_marks})", ids)
             db.execute(f"DELETE FROM articles WHERE id IN ({id_marks})", ids)
+            db.execute(f"DELETE FROM article_data WHERE id IN ({id_marks})", ids)
         db.execute(f"DELETE FROM problems WHERE path IN ({marks})", paths)
         db.executemany("DELETE FROM files WHERE dir = ? AND name = ?", [os.path.split(p) for p in paths])
 
-    def _parse_into(self, db: sqlite3.Connection, todo: list[tuple[str, int, int]], progress: Progress | None) -> int:
+    @staticmethod
+    def _has_rows(db: sqlite3.Connection) -> bool:
+        return db.execute("SELECT 1 FROM files LIMIT 1").fetchone() is not None
+
+    def _parse_into(
+        self, db: sqlite3.Connection, todo: list[tuple[str, int, int]], progress: Progress | None, fresh: bool = False
+    ) -> int:
         """Parse files (in worker processes when there are many) and store them
         in batches, each its own transaction, so readers see articles arrive."""
         total = len(todo)
@@ -645,32 +650,43 @@ class Library:
             pool = _pool(self.workers)
             results = pool.imap_unordered(parse_rows, chunks)
         pending: list[tuple[Any, ...]] = []
+        if fresh:
+            # Merge FTS segments once at the end rather than as they pile up.
+            db.execute("INSERT INTO fts(fts, rank) VALUES ('automerge', 0)")
         try:
             for rows in results:
                 pending.extend(rows)
                 if len(pending) >= COMMIT_EVERY:
-                    self._commit(db, pending)
+                    self._commit(db, pending, fresh)
                     done += len(pending)
                     pending = []
                     if progress:
                         progress(done, total)
-            self._commit(db, pending)
+            self._commit(db, pending, fresh)
             done += len(pending)
         finally:
             if pool is not None:
                 pool.terminate()
         _make_indexes(db)
+        if fresh:
+            db.execute("INSERT INTO fts(fts, rank) VALUES ('automerge', 4)")
+            db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
         if progress:
             progress(done, total)
         return done
 
-    def _commit(self, db: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
+    def _commit(self, db: sqlite3.Connection, rows: list[tuple[Any, ...]], fresh: bool = False) -> None:
+        """One transaction: drop what these files gave before, store what they give now.
+
+        ``fresh`` (a first build into an empty index) skips the dropping.
+        """
         if not rows:
             return
         db.execute("BEGIN IMMEDIATE")
         try:
             self._next_id = (db.execute("SELECT max(id) FROM articles").fetchone()[0] or 0) + 1
-            self._forget(db, [row[0] for row in rows])
+            if not fresh:
+                self._forget(db, [row[0] for row in rows])
             self._store(db, rows)
             db.execute("COMMIT")
         except BaseException:
@@ -686,13 +702,15 @@ class Library:
         topics = []
         fts = []
         next_id = self._next_id
+        extras = []
         for path, size, mtime, parsed, problem_rows in rows:
             article_id = None
             if parsed is not None:
                 row, names, text = parsed
                 article_id = next_id
                 next_id += 1
-                articles.append((article_id, *row))
+                articles.append((article_id, *row[:-1]))
+                extras.append((article_id, row[-1]))
                 topics.extend((article_id, t, t.casefold()) for t in names)
                 fts.append((article_id, *text))
             folder, name = os.path.split(path)
@@ -701,10 +719,11 @@ class Library:
         self._next_id = next_id
         db.executemany(
             "INSERT INTO articles(id, uid, path, title, excerpt, url, published_at, quality, heat, "
-            "published, provider, domain, provider_key, topics, n_related, has_body, data) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "published, provider, domain, provider_key, topics, n_related, has_body) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             articles,
         )
+        db.executemany("INSERT INTO article_data VALUES (?, ?)", extras)
         db.executemany("INSERT INTO topics VALUES (?, ?, ?)", topics)
         db.executemany("INSERT INTO fts(rowid, title, excerpt, body, provider, topics) VALUES (?,?,?,?,?,?)", fts)
         db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", files)
@@ -724,12 +743,29 @@ class Library:
         if positive:
             match = fts_expression(positive, prefix_last)
         for term in query.terms:
-            clause, values = _condition(term)
+            if term.kind == "provider":
+                clause, values = self._provider_condition(str(term.value))
+            else:
+                clause, values = _condition(term)
             if clause is None:
                 continue
             clauses.append(f"NOT ({clause})" if term.negated else clause)
             params.extend(values)
         return clauses, params, match
+
+    def _provider_condition(self, needle: str) -> tuple[str, list[Any]]:
+        """provider:x matches any provider whose name or domain holds x.
+
+        The few hundred distinct providers are matched here, so SQLite looks
+        up the articles through an index instead of testing every row.
+        """
+        with self._lock:
+            keys = [k for (k,) in self.db.execute("SELECT DISTINCT provider_key FROM articles")]
+        wanted = needle.casefold()
+        hits = [k for k in keys if wanted in k]
+        if not hits:
+            return "0", []
+        return f"a.provider_key IN ({','.join('?' * len(hits))})", hits
 
     def _select(
         self, columns: str, query: Query | None, sort: str | None, reverse: bool, prefix_last: bool
@@ -766,7 +802,7 @@ class Library:
 
         With free words and no sort, the best FTS matches come first.
         """
-        columns = ROW_COLUMNS + (", a.data" if with_data else "")
+        columns = ROW_COLUMNS + (", (SELECT data FROM article_data d WHERE d.id = a.id)" if with_data else "")
         sql, params = self._select(columns, query, sort, reverse, prefix_last)
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
@@ -816,7 +852,9 @@ class Library:
         path = os.path.abspath(os.path.expanduser(uid_or_path))
         with self._lock:
             found = self.db.execute(
-                f"SELECT {ROW_COLUMNS}, a.data FROM articles a WHERE a.uid = ? OR a.path = ?", (uid_or_path, path)
+                f"SELECT {ROW_COLUMNS}, d.data FROM articles a JOIN article_data d ON d.id = a.id "
+                "WHERE a.uid = ? OR a.path = ?",
+                (uid_or_path, path),
             ).fetchone()
         return None if found is None else _row(found[:15], found[15])
 

@@ -45,12 +45,12 @@ def parse_file(path: str, display: str | None = None) -> tuple[Article | None, l
     """Read and parse one file. ``display`` is the path used in messages."""
     shown = display or path
     try:
-        with open(path, "rb") as handle:
+        with open(path, "rb", buffering=0) as handle:
             if os.fstat(handle.fileno()).st_size > MAX_FILE_BYTES:
-                data = handle.read(MAX_FILE_BYTES + 1)
+                data = handle.read(MAX_FILE_BYTES + 1) or b""
             else:
-                # read() sizes its buffer from fstat: no big allocation per file.
-                data = handle.read()
+                # readall() sizes its buffer from fstat: no big allocation per file.
+                data = handle.readall()
     except IsADirectoryError:
         return None, [Problem(shown, "is a folder, not a file", skipped=True)]
     except PermissionError:
@@ -106,7 +106,15 @@ def parse_text(text: str, path: str) -> tuple[Article | None, list[Problem]]:
     start = _BOUNDARY.match(stripped)
     if start is None or not stripped.startswith("---"):
         return None, [Problem(path, "no front matter: the file does not start with a '---' line", line=lead + 1, skipped=True)]
-    end = _BOUNDARY.search(stripped, start.end())
+    # The closing line, found as the boundary regex would, but by jumping
+    # from one "\n---" to the next instead of trying every line start.
+    end = None
+    pos = stripped.find("\n---", start.end() - 1)
+    while pos != -1:
+        end = _BOUNDARY.match(stripped, pos + 1)
+        if end is not None:
+            break
+        pos = stripped.find("\n---", pos + 1)
     if end is None:
         return None, [Problem(path, "front matter is not closed by a second '---' line", line=lead + 1, skipped=True)]
     fm = stripped[start.end() : end.start()]

@@ -82,7 +82,13 @@ class _Builder:
         self.done: dict[int, Any] = {}
         self.ignored_tags: list[tuple[int, str]] = []
 
-    def value(self, node: yaml.Node) -> Any:
+    def value(self, node: yaml.Node, _scalar: type = yaml.ScalarNode) -> Any:
+        if node.__class__ is _scalar:
+            # Scalars are values, not containers: built each time they are met
+            # (an alias to a scalar costs no more than the scalar itself).
+            if node.tag == _STR:
+                return node.value
+            return self.scalar(node)
         key = id(node)
         if key in self.done:
             return self.done[key]
