@@ -148,8 +148,8 @@ def make_app(
     return app
 
 
-def run_app(paths: list[Path]) -> int:
-    app = make_app(paths)
+def run_app(paths: list[Path], library: Library | None = None) -> int:
+    app = make_app(paths, library=library)
     try:
         app.run()
     finally:

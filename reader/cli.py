@@ -486,11 +486,13 @@ def cmd_app(argv: Sequence[str]) -> int:
         if not os.path.exists(path):
             raise UsageError(f"no such file or folder: {path}")
     paths = args.paths or default_paths()
-    try:
-        from reader.app import run_app
-    except ImportError:
-        raise UsageError("the reader app is not built yet; use `reader list`, `reader check`, `reader topics` or `reader show`") from None
-    return run_app(paths)
+    from reader.index import Library
+
+    library = Library(paths)
+    library.prefetch()  # the first screen's ids load while Textual is imported
+    from reader.app import run_app
+
+    return run_app(paths, library)
 
 
 USAGE = """usage: reader [PATH...]                 open the reader app

@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterable, Iterator
 from reader.model import Image, Problem, Provider, Related
 from reader.query import Query, Term, fts_expression
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 SUFFIXES = (".md", ".markdown")
 PARALLEL_MIN = 400  # below this many files, parsing in-process is quicker
 CHUNK = 128
@@ -85,7 +85,7 @@ CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
 CREATE INDEX IF NOT EXISTS articles_provider ON articles(provider_key);
 CREATE INDEX IF NOT EXISTS articles_title ON articles(title COLLATE NOCASE);
 CREATE INDEX IF NOT EXISTS articles_url ON articles(url);
-CREATE INDEX IF NOT EXISTS topics_key ON topics(key, article);
+CREATE INDEX IF NOT EXISTS topics_key ON topics(key, article, topic);
 CREATE INDEX IF NOT EXISTS topics_article ON topics(article);
 CREATE INDEX IF NOT EXISTS problems_path ON problems(path);
 """
@@ -373,6 +373,7 @@ class Library:
         self._lock = threading.RLock()  # guards the query connection
         self._write_lock = threading.Lock()  # one refresh at a time
         self._next_id = 1
+        self._prefetched: tuple[threading.Thread, dict[str, Any]] | None = None
 
     # connections ----------------------------------------------------------------------
     #
@@ -811,20 +812,42 @@ class Library:
             cursor = self.db.execute(sql, params)
             return [_row(r[:15], r[15] if with_data else None) for r in cursor]
 
+    def prefetch(self) -> None:
+        """Start reading the default view's ids in a thread, so they are ready
+        when the screen asks (the app calls this before Textual loads)."""
+        if self._prefetched is not None or not self.open_cached():
+            return
+        holder: dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                holder["ids"] = self.ids()
+            except (sqlite3.Error, CacheError):
+                pass
+
+        thread = threading.Thread(target=run, name="reader-prefetch", daemon=True)
+        thread.start()
+        self._prefetched = (thread, holder)
+
     def ids(
         self, query: Query | None = None, sort: str | None = None, reverse: bool = False, prefix_last: bool = False
     ) -> array[int]:
         """The ids of every matching article, in order: a compact list the
         screen pages through with rows()."""
+        if self._prefetched is not None and not query and sort in (None, "quality") and not reverse:
+            thread, holder = self._prefetched
+            self._prefetched = None
+            if thread is not threading.current_thread():
+                thread.join()
+                if "ids" in holder:
+                    return holder["ids"]
         sql, params = self._select("a.id", query, sort, reverse, prefix_last)
+        # One row, not one a match: SQLite builds the list in C with the GIL
+        # released, so the screen's thread is not slowed by 100k row steps.
+        # (LIMIT -1 keeps the subquery, and so its order, as written.)
         with self._lock:
-            cursor = self.db.execute(sql, params)
-            out = array("q")
-            while True:
-                chunk = cursor.fetchmany(8192)
-                if not chunk:
-                    return out
-                out.extend(r[0] for r in chunk)
+            joined = self.db.execute(f"SELECT group_concat(id) FROM ({sql} LIMIT -1)", params).fetchone()[0]
+        return array("q", json.loads(f"[{joined}]") if joined else [])
 
     def rows(self, ids: Iterable[int]) -> list[Row]:
         """The articles with these ids, in the order given (missing ones left out)."""
@@ -868,8 +891,16 @@ class Library:
             rows = self.db.execute(f"SELECT {ROW_COLUMNS} FROM articles a WHERE a.url IN ({marks})", wanted).fetchall()
         return {r[5]: _row(r) for r in rows}
 
-    def topics(self, query: Query | None = None) -> list[tuple[str, int, float | None]]:
-        """(topic, article count, mean quality), most articles first."""
+    def topics(self, query: Query | None = None, with_quality: bool = True) -> list[tuple[str, int, float | None]]:
+        """(topic, article count, mean quality), most articles first.
+
+        Without a query and without quality, the counts come from the topic
+        index alone (the sidebar's case: a few ms at 100k articles).
+        """
+        if not query and not with_quality:
+            sql = "SELECT min(topic), count(*), NULL FROM topics GROUP BY key ORDER BY count(*) DESC, key"
+            with self._lock:
+                return [(name, n, mean) for name, n, mean in self.db.execute(sql)]
         clauses, params, match = self._where(query)
         source = "topics t JOIN articles a ON a.id = t.article"
         if match is not None:

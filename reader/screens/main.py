@@ -68,6 +68,7 @@ class MainScreen(Screen):
         self._last_reload = 0.0
         self._indexing = False
         self._article_timer = None
+        self._refresh_after_ids = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -87,10 +88,12 @@ class MainScreen(Screen):
         self._layout(self.size.width, self.size.height)
         self._header()
         if self.library.open_cached():
+            # Show what the cache holds first; look at the files once that is on screen.
+            self._refresh_after_ids = True
             self.load_ids()
         else:
             self.query_one(ArticleList).empty_text = "Indexing articles…"
-        self.refresh_index()
+            self.refresh_index()
 
     def on_resize(self, event) -> None:
         self._layout(event.size.width, event.size.height)
@@ -111,20 +114,25 @@ class MainScreen(Screen):
         """The ordered ids of the current view, and the topic counts."""
         query = self.current_query()
         ids = self.library.ids(query)
-        topics = self.library.topics()
         total = self.library.article_count()
+        if get_current_worker().is_cancelled:
+            return
+        self.app.call_from_thread(self._show_ids, ids, keep, total)
+        topics = self.library.topics(with_quality=False)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_ids, ids, keep, total, topics)
+            self.app.call_from_thread(self.query_one(TopicList).set_topics, total, topics)
 
-    def _show_ids(self, ids: array, keep: int | None, total: int, topics) -> None:
+    def _show_ids(self, ids: array, keep: int | None, total: int) -> None:
         articles = self.query_one(ArticleList)
         if keep is None and articles.count and not self.view.history:
             row = articles.current_row
             keep = row.id if row else None
         articles.empty_text = "Indexing articles…" if self._indexing else "No articles here."
         articles.set_ids(ids, keep)
-        self.query_one(TopicList).set_topics(total, topics)
         self._header()
+        if self._refresh_after_ids:
+            self._refresh_after_ids = False
+            self.call_after_refresh(self.refresh_index)
 
     def _header(self) -> None:
         articles = self.query_one(ArticleList)

@@ -22,7 +22,6 @@ from textual.widgets.option_list import Option
 from reader.format import absolute, relative, score
 from reader.index import Row
 from reader.model import Article
-from reader.render import body_markdown, metadata_lines
 from reader.text import clean
 
 
@@ -139,6 +138,8 @@ class ArticleView(VerticalScroll, can_focus=True):
         return self.now or datetime.now(timezone.utc)
 
     def show_article(self, article: Article, row: Row | None, in_library: set[str], problems: list[str] | None = None) -> None:
+        from reader.render import body_markdown, metadata_lines  # Rich's Markdown: loaded when first needed
+
         self.article = article
         self.row = row
         self.in_library = in_library
