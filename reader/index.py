@@ -11,10 +11,10 @@ from __future__ import annotations
 import hashlib
 from array import array
 import json
-import multiprocessing
 import os
 import sqlite3
 import stat
+from stat import S_ISDIR, S_ISREG
 import threading
 import time
 from dataclasses import dataclass, field
@@ -180,20 +180,24 @@ def _walk_dir(
             name = entry.name
             if name[0] == ".":
                 continue
+            # The common entry is an article file: one stat, no other checks.
+            article = name.endswith(SUFFIXES) or name.lower().endswith(SUFFIXES)
             try:
-                if entry.is_dir():
-                    subfolders.append((entry.path, entry.stat()))
-                    continue
-                if not name.lower().endswith(SUFFIXES):
+                if not article:
+                    if entry.is_dir():
+                        subfolders.append((entry.path, entry.stat()))
                     continue
                 st = entry.stat()
             except OSError as exc:
-                if name.lower().endswith(SUFFIXES) or entry.is_symlink():
+                if article or entry.is_symlink():
                     reason = "broken symbolic link" if isinstance(exc, FileNotFoundError) else _os_reason(exc)
                     problems.append(Problem(entry.path, reason, skipped=True))
                 continue
-            if stat.S_ISREG(st.st_mode):
+            mode = st.st_mode
+            if S_ISREG(mode):
                 files.append((name, st.st_size, st.st_mtime_ns))
+            elif S_ISDIR(mode):  # a folder named like an article
+                subfolders.append((entry.path, st))
         yield folder, files, True
         stack.extend(reversed(subfolders))
 
@@ -564,17 +568,23 @@ class Library:
         gone: list[str] = []
         whole_folders: set[str] = set()
         partial: dict[str, set[str]] = {}
-        lookup = "SELECT name, size, mtime_ns FROM files WHERE dir = ?"
+        lookup = "SELECT name, size, mtime_ns FROM files WHERE dir = ? ORDER BY name"
         listed: dict[str, set[str]] = {}
         for folder, listing, whole in walk_folders(self.roots, problems):
             already = listed.setdefault(folder, set())
             if already:  # met again (a root file inside a walked root)
                 listing = [item for item in listing if item[0] not in already]
             stats.total += len(listing)
-            # Compare as sets of (name, size, mtime): the common case, nothing
-            # changed, costs one C-level set difference per folder.
+            # The common case, nothing changed, is one list comparison in C:
+            # the cache's rows come in name order (its primary key's).
+            rows = db.execute(lookup, (folder,)).fetchall()
+            listing.sort()
+            if whole and not already and rows == listing:
+                already.update(item[0] for item in listing)
+                whole_folders.add(folder)
+                continue
             current = set(listing)
-            before = set(db.execute(lookup, (folder,)).fetchall())
+            before = set(rows)
             fresh = current - before
             stale = {name for name, _, _ in before - current} - already
             already.update(item[0] for item in listing)
@@ -967,5 +977,7 @@ def _condition(term: Term) -> tuple[str | None, list[Any]]:
 
 def _pool(workers: int) -> Any:
     """Worker processes for parsing; fork when it is safe, else spawn."""
+    import multiprocessing
+
     method = "fork" if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods() else "spawn"
     return multiprocessing.get_context(method).Pool(workers)
