@@ -1,0 +1,594 @@
+"""The user's own state: read and starred marks, saved searches, query history.
+
+It lives in one SQLite file in the user's data folder (``data_dir() /
+"state.sqlite3"``, XDG_DATA_HOME honoured), never in the cache: deleting the
+cache or re-indexing a library loses none of it.
+
+Marks are keyed by an identity that survives moving or re-downloading a file
+(see ``identity``). Every change is one short ``BEGIN IMMEDIATE`` transaction
+in WAL mode with ``synchronous = FULL``, so two reader processes sharing the
+file lose no marks, and a killed process keeps everything it had been told
+was saved. A damaged file is moved aside (never deleted) with a notice and a
+fresh one started; a file held locked by another process past the busy
+timeout raises ``StateError`` instead of hanging.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, TypeVar
+
+SCHEMA_VERSION = 1
+APPLICATION_ID = 0x52454144  # "READ": marks the file as reader's state
+EXPORT_VERSION = 1
+HISTORY_LIMIT = 200
+CHUNK = 500  # keys per IN (...) list
+STATE_FILE = "state.sqlite3"
+
+Notice = Callable[[str], None]
+T = TypeVar("T")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS read(key TEXT PRIMARY KEY, at INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS starred(key TEXT PRIMARY KEY, at INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS searches(name TEXT PRIMARY KEY, query TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS history(seq INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
+"""
+
+# SQLite's primary result codes for "this is not (or no longer) a sound database".
+_CORRUPT = 11  # SQLITE_CORRUPT
+_NOTADB = 26  # SQLITE_NOTADB
+_BUSY = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED
+
+
+class StateError(Exception):
+    """The state cannot be read or written; the message is one line for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """How many of each kind of item an import added (or an export wrote)."""
+
+    read: int = 0
+    starred: int = 0
+    searches: int = 0
+    history: int = 0
+
+
+def default_path() -> Path:
+    from reader.config import data_dir
+
+    return data_dir() / STATE_FILE
+
+
+def identity(url: str | None, path: str, roots: list[Path]) -> str:
+    """The key an article's marks are stored under.
+
+    Its URL (Row.url: webUrl, else originalUrl) when it has one, so moving or
+    renaming the file keeps its marks; otherwise ``"path:"`` and its path
+    relative to the library root holding it (the outermost, when roots nest),
+    so moving the whole library keeps them. A root that is a file counts from
+    its folder; a path under no root is kept whole.
+    """
+    if url:
+        url = url.strip()
+        if url:
+            return url
+    full = os.path.abspath(path)
+    best: str | None = None
+    for root in roots:
+        base = os.path.abspath(root)
+        if full == base:  # a root that is the file itself
+            rel = os.path.basename(full)
+        elif full.startswith(base.rstrip(os.sep) + os.sep):
+            rel = full[len(base.rstrip(os.sep)) + 1 :]
+        else:
+            continue
+        if best is None or len(rel) > len(best):  # the outermost root gives the longest path
+            best = rel
+    rel = best if best is not None else full
+    if os.sep != "/":
+        rel = rel.replace(os.sep, "/")
+    return "path:" + rel
+
+
+def _code(exc: sqlite3.Error) -> int | None:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return None if code is None else code & 0xFF
+
+
+def _is_damage(exc: sqlite3.Error) -> bool:
+    return _code(exc) in (_CORRUPT, _NOTADB)
+
+
+def _is_busy(exc: sqlite3.Error) -> bool:
+    if _code(exc) in _BUSY:
+        return True
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def _chunks(items: list[str], size: int = CHUNK) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _as_keys(keys: Iterable[str] | str) -> list[str]:
+    if isinstance(keys, str):
+        return [keys]
+    return list(dict.fromkeys(keys))
+
+
+class _Damaged(Exception):
+    def __init__(self, why: str) -> None:
+        super().__init__(why)
+        self.why = why
+
+
+class State:
+    """Read/starred marks, saved searches and query history in one SQLite file.
+
+    Safe to share between threads (one connection behind a lock) and between
+    processes (SQLite's locking, WAL, a busy timeout).
+    """
+
+    def __init__(
+        self,
+        path: Path | str | None = None,
+        notice: Notice | None = None,
+        timeout: float = 5.0,
+    ) -> None:
+        self.path = Path(path) if path is not None else default_path()
+        self.notice = notice or (lambda message: None)
+        self.timeout = timeout
+        self._lock = threading.RLock()
+        self._db: sqlite3.Connection | None = None
+        self._closed = False
+        with self._lock:
+            self._open()
+
+    # opening ----------------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(
+            os.fspath(self.path), timeout=self.timeout, isolation_level=None, check_same_thread=False
+        )
+        db.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
+        return db
+
+    def _open(self) -> sqlite3.Connection:
+        """Open the file, setting a damaged one aside once and starting afresh."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StateError(f"cannot make the folder for the state file {self.path}: {exc.strerror or exc}") from exc
+        for attempt in range(2):
+            db = None
+            try:
+                db = self._connect()
+                self._prepare(db)
+            except _Damaged as exc:
+                if db is not None:
+                    db.close()
+                if attempt:
+                    raise StateError(f"the state file {self.path} {exc.why}, even after starting afresh") from exc
+                self._set_aside(exc.why)
+                continue
+            except sqlite3.Error as exc:
+                if db is not None:
+                    db.close()
+                if _is_damage(exc) and not attempt:
+                    self._set_aside(f"is damaged ({exc})")
+                    continue
+                raise self._error(exc, "open") from exc
+            self._db = db
+            return db
+        raise AssertionError("unreachable")
+
+    def _prepare(self, db: sqlite3.Connection) -> None:
+        db.execute("PRAGMA journal_mode = WAL")
+        # User data cannot be rebuilt: make each commit durable, not only crash-safe.
+        db.execute("PRAGMA synchronous = FULL")
+        check = [row[0] for row in db.execute("PRAGMA quick_check").fetchall()]
+        if check != ["ok"]:
+            raise _Damaged(f"is damaged ({'; '.join(str(c) for c in check[:3])})")
+        if self._schema_state(db) == "current":
+            return
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            status = self._schema_state(db)
+            if status == "empty":
+                for statement in SCHEMA.strip().split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+        if status == "newer":
+            raise _Damaged("was written by a newer version of reader")
+        if status == "foreign":
+            raise _Damaged("is not a reader state file")
+
+    @staticmethod
+    def _schema_state(db: sqlite3.Connection) -> str:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        app = db.execute("PRAGMA application_id").fetchone()[0]
+        if version == 0 and app == 0:
+            has_tables = db.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is not None
+            return "foreign" if has_tables else "empty"
+        if app != APPLICATION_ID:
+            return "foreign"
+        if version > SCHEMA_VERSION:
+            return "newer"
+        if version < 1:
+            return "foreign"
+        return "current"
+
+    def _set_aside(self, why: str) -> None:
+        """Rename the damaged file (and its WAL) out of the way; never delete it."""
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
+        n = 1
+        while any(Path(f"{aside}{s}").exists() for s in ("", "-wal", "-shm")):
+            n += 1
+            aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}-{n}")
+        try:
+            os.replace(self.path, aside)
+            # The WAL goes along under the matching name, so the set-aside copy
+            # still opens with everything it held and the fresh file never
+            # replays a stale log.
+            for suffix in ("-wal", "-shm", "-journal"):
+                if os.path.exists(f"{self.path}{suffix}"):
+                    os.replace(f"{self.path}{suffix}", f"{aside}{suffix}")
+        except OSError as exc:
+            raise StateError(
+                f"the state file {self.path} {why}, and it could not be moved aside: {exc.strerror or exc}"
+            ) from exc
+        self.notice(f"the state file {self.path} {why}; moved it to {aside} and started a fresh one")
+
+    def _error(self, exc: sqlite3.Error, action: str) -> StateError:
+        if _is_busy(exc):
+            return StateError(
+                f"the state file {self.path} is locked by another program (waited {self.timeout:g} s); "
+                f"could not {action}"
+            )
+        return StateError(f"could not {action} in the state file {self.path}: {exc}")
+
+    # running statements ---------------------------------------------------------------
+
+    def _run(self, action: str, work: Callable[[sqlite3.Connection], T], write: bool) -> T:
+        """Run ``work`` on the connection, in one transaction when writing.
+
+        Damage found part way (a file broken while open) sets the file aside
+        and runs ``work`` once more on a fresh one.
+        """
+        with self._lock:
+            for attempt in range(2):
+                if self._closed:
+                    raise StateError(f"the state file {self.path} is closed; could not {action}")
+                db = self._db or self._open()
+                try:
+                    if not write:
+                        return work(db)
+                    db.execute("BEGIN IMMEDIATE")
+                    try:
+                        result = work(db)
+                        db.execute("COMMIT")
+                    except BaseException:
+                        if db.in_transaction:
+                            db.execute("ROLLBACK")
+                        raise
+                    return result
+                except sqlite3.Error as exc:
+                    if _is_damage(exc) and not attempt:
+                        db.close()
+                        self._db = None
+                        self._set_aside(f"is damaged ({exc})")
+                        continue
+                    raise self._error(exc, action) from exc
+            raise AssertionError("unreachable")
+
+    def _read(self, action: str, work: Callable[[sqlite3.Connection], T]) -> T:
+        return self._run(action, work, write=False)
+
+    def _write(self, action: str, work: Callable[[sqlite3.Connection], T]) -> T:
+        return self._run(action, work, write=True)
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            if self._db is not None:
+                try:
+                    self._db.close()
+                finally:
+                    self._db = None
+
+    def __enter__(self) -> "State":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # marks ----------------------------------------------------------------------
+
+    def _has(self, table: str, key: str) -> bool:
+        return self._read(
+            "read the marks", lambda db: db.execute(f"SELECT 1 FROM {table} WHERE key = ?", (key,)).fetchone() is not None
+        )
+
+    def _among(self, table: str, keys: Iterable[str]) -> set[str]:
+        wanted = _as_keys(keys)
+        if not wanted:
+            return set()
+
+        def work(db: sqlite3.Connection) -> set[str]:
+            found: set[str] = set()
+            for chunk in _chunks(wanted):
+                marks = ",".join("?" * len(chunk))
+                found.update(k for (k,) in db.execute(f"SELECT key FROM {table} WHERE key IN ({marks})", chunk))
+            return found
+
+        return self._read("read the marks", work)
+
+    def _all(self, table: str) -> set[str]:
+        return self._read("read the marks", lambda db: {k for (k,) in db.execute(f"SELECT key FROM {table}")})
+
+    def _set(self, table: str, keys: list[str], on: bool, action: str) -> int:
+        if not keys:
+            return 0
+        now = int(time.time())
+
+        def work(db: sqlite3.Connection) -> int:
+            before = db.total_changes
+            if on:
+                db.executemany(f"INSERT OR IGNORE INTO {table}(key, at) VALUES (?, {now})", ((k,) for k in keys))
+            else:
+                db.executemany(f"DELETE FROM {table} WHERE key = ?", ((k,) for k in keys))
+            return db.total_changes - before
+
+        return self._write(action, work)
+
+    def _toggle(self, table: str, key: str, action: str) -> bool:
+        now = int(time.time())
+
+        def work(db: sqlite3.Connection) -> bool:
+            if db.execute(f"DELETE FROM {table} WHERE key = ?", (key,)).rowcount:
+                return False
+            db.execute(f"INSERT INTO {table}(key, at) VALUES (?, ?)", (key, now))
+            return True
+
+        return self._write(action, work)
+
+    def is_read(self, key: str) -> bool:
+        return self._has("read", key)
+
+    def is_starred(self, key: str) -> bool:
+        return self._has("starred", key)
+
+    def read_keys(self, keys: Iterable[str]) -> set[str]:
+        """Which of ``keys`` are marked read (one query per 500 keys)."""
+        return self._among("read", keys)
+
+    def starred_keys(self, keys: Iterable[str]) -> set[str]:
+        return self._among("starred", keys)
+
+    def all_read(self) -> set[str]:
+        return self._all("read")
+
+    def all_starred(self) -> set[str]:
+        return self._all("starred")
+
+    def mark_read(self, keys: Iterable[str] | str, read: bool = True) -> int:
+        """Mark ``keys`` read (or unread) in one transaction; returns how many changed."""
+        return self._set("read", _as_keys(keys), read, "save the read marks")
+
+    def toggle_read(self, key: str) -> bool:
+        """Flip one article's read mark; returns whether it is now read."""
+        return self._toggle("read", key, "save the read mark")
+
+    def set_starred(self, key: str, starred: bool = True) -> None:
+        self._set("starred", [key], starred, "save the star")
+
+    def toggle_starred(self, key: str) -> bool:
+        """Flip one article's star; returns whether it is now starred."""
+        return self._toggle("starred", key, "save the star")
+
+    # saved searches ------------------------------------------------------------------
+
+    def save_search(self, name: str, query_text: str) -> None:
+        """Save (or replace) the search called ``name``."""
+        name = name.strip()
+        if not name:
+            raise StateError("a saved search needs a name")
+        self._write(
+            "save the search",
+            lambda db: db.execute("INSERT OR REPLACE INTO searches(name, query) VALUES (?, ?)", (name, query_text)),
+        )
+
+    def delete_search(self, name: str) -> bool:
+        """Forget a saved search; returns whether there was one by that name."""
+        return self._write(
+            "delete the search", lambda db: db.execute("DELETE FROM searches WHERE name = ?", (name.strip(),)).rowcount > 0
+        )
+
+    def searches(self) -> list[tuple[str, str]]:
+        """Saved searches as (name, query), by name (case ignored)."""
+        return self._read(
+            "read the saved searches",
+            lambda db: [
+                (n, q) for n, q in db.execute("SELECT name, query FROM searches ORDER BY name COLLATE NOCASE, name")
+            ],
+        )
+
+    # query history -------------------------------------------------------------------
+
+    @staticmethod
+    def _push_history(db: sqlite3.Connection, texts: Iterable[str]) -> int:
+        added = 0
+        for text in texts:
+            if db.execute("DELETE FROM history WHERE text = ?", (text,)).rowcount == 0:
+                added += 1
+            db.execute("INSERT INTO history(seq, text) VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM history), ?)", (text,))
+        db.execute(
+            "DELETE FROM history WHERE seq <= (SELECT seq FROM history ORDER BY seq DESC LIMIT 1 OFFSET ?)",
+            (HISTORY_LIMIT,),
+        )
+        return added
+
+    def add_history(self, text: str) -> None:
+        """Remember a query; a repeat moves to the end; the last 200 are kept."""
+        text = text.strip()
+        if not text:
+            return
+        self._write("save the query history", lambda db: self._push_history(db, [text]))
+
+    def history(self) -> list[str]:
+        """Remembered queries, oldest first."""
+        return self._read("read the query history", lambda db: [t for (t,) in db.execute("SELECT text FROM history ORDER BY seq")])
+
+    # export and import -----------------------------------------------------------------
+
+    def export(self, path: Path | str) -> Counts:
+        """Write everything to a JSON file, atomically (temp file + rename)."""
+        path = Path(path)
+
+        def snapshot(db: sqlite3.Connection) -> dict[str, Any]:
+            db.execute("BEGIN")  # one consistent snapshot of all four tables
+            try:
+                return {
+                    "version": EXPORT_VERSION,
+                    "read": [k for (k,) in db.execute("SELECT key FROM read ORDER BY key")],
+                    "starred": [k for (k,) in db.execute("SELECT key FROM starred ORDER BY key")],
+                    "searches": [
+                        {"name": n, "query": q}
+                        for n, q in db.execute("SELECT name, query FROM searches ORDER BY name COLLATE NOCASE, name")
+                    ],
+                    "history": [t for (t,) in db.execute("SELECT text FROM history ORDER BY seq")],
+                }
+            finally:
+                db.execute("COMMIT")
+
+        data = self._read("export the state", snapshot)
+        text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+        tmp = None
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(text)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, path)
+            tmp = None
+        except OSError as exc:
+            raise StateError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        finally:
+            if tmp is not None:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+        return Counts(len(data["read"]), len(data["starred"]), len(data["searches"]), len(data["history"]))
+
+    def import_(self, path: Path | str) -> Counts:
+        """Merge an exported file: marks are added, searches by name replaced,
+        history appended (repeats moved to the end). All or nothing; returns
+        how many new items each kind gained."""
+        read, starred, searches, history = _load_export(Path(path))
+        now = int(time.time())
+
+        def work(db: sqlite3.Connection) -> Counts:
+            counts = []
+            for table, keys in (("read", read), ("starred", starred)):
+                before = db.total_changes
+                db.executemany(f"INSERT OR IGNORE INTO {table}(key, at) VALUES (?, {now})", ((k,) for k in keys))
+                counts.append(db.total_changes - before)
+            changed = 0
+            for name, query in searches:
+                old = db.execute("SELECT query FROM searches WHERE name = ?", (name,)).fetchone()
+                if old is None or old[0] != query:
+                    db.execute("INSERT OR REPLACE INTO searches(name, query) VALUES (?, ?)", (name, query))
+                    changed += 1
+            added = self._push_history(db, history) if history else 0
+            return Counts(counts[0], counts[1], changed, added)
+
+        return self._write("import the state", work)
+
+
+def _load_export(path: Path) -> tuple[list[str], list[str], list[tuple[str, str]], list[str]]:
+    """Read and check an export file; any fault is a one-line StateError naming it."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise StateError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise StateError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise StateError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg})") from exc
+
+    def bad(message: str) -> StateError:
+        return StateError(f"{path}: {message}; not a reader state export")
+
+    if not isinstance(data, dict):
+        raise bad(f"expected a JSON object at the top, found {_kind(data)}")
+    version = data.get("version")
+    if version != EXPORT_VERSION:
+        if isinstance(version, int) and not isinstance(version, bool) and version > EXPORT_VERSION:
+            raise StateError(f"{path}: written by a newer version of reader (version {version}); cannot import it")
+        raise bad(f"'version' must be {EXPORT_VERSION}, found {json.dumps(version)}")
+
+    def strings(field: str) -> list[str]:
+        value = data.get(field, [])
+        if not isinstance(value, list):
+            raise bad(f"'{field}' must be a list of strings, found {_kind(value)}")
+        for n, item in enumerate(value, 1):
+            if not isinstance(item, str):
+                raise bad(f"'{field}' item {n} must be a string, found {_kind(item)}")
+        return value
+
+    read, starred = strings("read"), strings("starred")
+    history = [t.strip() for t in strings("history") if t.strip()]
+    raw_searches = data.get("searches", [])
+    if not isinstance(raw_searches, list):
+        raise bad(f"'searches' must be a list, found {_kind(raw_searches)}")
+    searches: list[tuple[str, str]] = []
+    for n, item in enumerate(raw_searches, 1):
+        if not isinstance(item, dict):
+            raise bad(f"'searches' item {n} must be an object with \"name\" and \"query\", found {_kind(item)}")
+        name, query = item.get("name"), item.get("query")
+        if not isinstance(name, str) or not name.strip():
+            raise bad(f"'searches' item {n} needs a \"name\" string")
+        if not isinstance(query, str):
+            raise bad(f"'searches' item {n} needs a \"query\" string")
+        searches.append((name.strip(), query))
+    return read, starred, searches, history
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
