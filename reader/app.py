@@ -57,6 +57,15 @@ class ReaderApp(App[None]):
         except RuntimeError:  # already on the app's thread
             self.notify(clean(message), severity="warning", timeout=8)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "quit":
+            from reader.screens.help import HelpScreen
+            from reader.screens.raw import RawScreen
+
+            # On these screens q closes the screen (their own binding), not the app.
+            return not isinstance(self.screen, (HelpScreen, RawScreen))
+        return True
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Keys: every key reader knows", "Show the help screen (?)", self.action_help)

@@ -14,6 +14,7 @@ import json
 import os
 import sqlite3
 import stat
+import sys
 from stat import S_ISDIR, S_ISREG
 import threading
 import time
@@ -654,11 +655,16 @@ class Library:
         todo.sort()
         chunks = [todo[i : i + CHUNK] for i in range(0, total, CHUNK)]
         done = 0
-        if total < PARALLEL_MIN or self.workers < 2:
+        pool = None
+        if total >= PARALLEL_MIN and self.workers >= 2:
+            try:
+                pool = _pool(self.workers)
+            except (OSError, ValueError) as exc:
+                # No worker processes here (e.g. no usable stderr): parse in this one.
+                self.notice(f"parsing in one process ({exc})")
+        if pool is None:
             results: Iterator[list[tuple[Any, ...]]] = map(parse_rows, chunks)
-            pool = None
         else:
-            pool = _pool(self.workers)
             results = pool.imap_unordered(parse_rows, chunks)
         pending: list[tuple[Any, ...]] = []
         if fresh:
@@ -700,6 +706,12 @@ class Library:
                 self._forget(db, [row[0] for row in rows])
             self._store(db, rows)
             db.execute("COMMIT")
+        except sqlite3.IntegrityError:
+            db.execute("ROLLBACK")
+            if not fresh:
+                raise
+            # Another process is filling the same new cache: replace its rows.
+            self._commit(db, rows, fresh=False)
         except BaseException:
             db.execute("ROLLBACK")
             raise
@@ -980,4 +992,19 @@ def _pool(workers: int) -> Any:
     import multiprocessing
 
     method = "fork" if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    return multiprocessing.get_context(method).Pool(workers)
+    # multiprocessing hands sys.stderr's file descriptor to its helper process.
+    # Inside the app, stderr is Textual's capture, whose fileno() is -1: use
+    # the process's real stderr while the pool starts.
+    captured = sys.stderr
+    try:
+        if captured is not None and captured.fileno() >= 0:
+            captured = None
+    except (AttributeError, OSError, ValueError):
+        pass
+    if captured is None or sys.__stderr__ is None:
+        return multiprocessing.get_context(method).Pool(workers)
+    sys.stderr = sys.__stderr__
+    try:
+        return multiprocessing.get_context(method).Pool(workers)
+    finally:
+        sys.stderr = captured

@@ -7,6 +7,7 @@ instead of hiding it in an escape sequence.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Iterable
 
 from rich.console import Group, RenderableType
@@ -28,7 +29,9 @@ def _field(table: Table, label: str, value: str | Text | None) -> None:
     table.add_row(Text(label, style="dim"), value if isinstance(value, Text) else Text(value))
 
 
-def metadata_lines(article: Article, uid: str | None = None, shown_path: str | None = None) -> Table:
+def metadata_lines(
+    article: Article, uid: str | None = None, shown_path: str | None = None, now: datetime | None = None
+) -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(no_wrap=True)
     table.add_column(overflow="fold")
@@ -38,7 +41,7 @@ def metadata_lines(article: Article, uid: str | None = None, shown_path: str | N
         domain = clean(provider.domain)
         _field(table, "Provider", f"{name} ({domain})" if name and domain else name or domain)
     if article.published_at is not None:
-        _field(table, "Published", f"{absolute(article.published_at)} ({relative(article.published_at)})")
+        _field(table, "Published", f"{absolute(article.published_at)} ({relative(article.published_at, now)})")
     kind = " / ".join(clean(x) for x in (article.type, article.category) if x)
     _field(table, "Type", kind)
     scores = Text()

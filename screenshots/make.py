@@ -21,9 +21,15 @@ NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
 
 
 async def settle(pilot) -> None:
-    await pilot.pause(0.1)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause(0.2)
+    from textual.worker import WorkerCancelled
+
+    for _ in range(3):
+        await pilot.pause(0.1)
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:  # an exclusive worker replaced by a newer one
+            pass
+    await pilot.pause(0.3)
 
 
 async def shoot(name: str, size: tuple[int, int], keys: list[str], cache: Path) -> None:
@@ -35,6 +41,7 @@ async def shoot(name: str, size: tuple[int, int], keys: list[str], cache: Path) 
         for key in keys:
             await pilot.press(key)
             await settle(pilot)
+        app.animation_level = "none"
         app.save_screenshot(filename=f"{name}.svg", path=str(HERE))
     print(f"screenshots/{name}.svg")
 

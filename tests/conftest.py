@@ -22,6 +22,8 @@ def xdg_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]
         monkeypatch.setenv(name, str(folder))
         dirs[name] = folder
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
+    # Textual read the variable when it was first imported; set what it read.
+    monkeypatch.setattr("textual.constants.TEXTUAL_ANIMATIONS", "none", raising=False)
     return dirs
 
 

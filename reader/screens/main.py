@@ -69,6 +69,8 @@ class MainScreen(Screen):
         self._indexing = False
         self._article_timer = None
         self._refresh_after_ids = False
+        self._wanted: str | None = None  # the file the pane should show
+        self._loading = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -190,8 +192,12 @@ class MainScreen(Screen):
         view = self.query_one(ArticleView)
         if event.row is None:
             view.show_nothing("No articles here.")
+            self._wanted = None
+            self.refresh_bindings()
             return
         view.show_row(event.row)
+        self._wanted = event.row.path
+        self.refresh_bindings()
         if self._article_timer is not None:
             self._article_timer.stop()
         row = event.row
@@ -211,8 +217,14 @@ class MainScreen(Screen):
             self.set_class(True, "-reading")
         view.focus()
 
-    @work(thread=True, exclusive=True, group="article")
     def load_article(self, path: str, row: Row | None) -> None:
+        """Load the article at ``path`` into the pane (off the UI thread)."""
+        self._wanted = path
+        self._loading = True
+        self._load_article(path, row)
+
+    @work(thread=True, exclusive=True, group="article")
+    def _load_article(self, path: str, row: Row | None) -> None:
         from reader.parse import parse_file
 
         article, problems = parse_file(path)
@@ -224,11 +236,16 @@ class MainScreen(Screen):
 
     def _show_article(self, path: str, article: Article | None, row: Row | None, in_library: set[str], problems: list[str]) -> None:
         view = self.query_one(ArticleView)
+        if path != self._wanted:
+            return  # the cursor has moved on since this load began
+        self._loading = False
         if article is None:
-            view.show_nothing("This file can no longer be read: " + "; ".join(problems))
+            reasons = "; ".join(problems).replace(path, view.shown_path(path))
+            view.show_nothing("This file can no longer be read: " + reasons)
             view.row = row
-            return
-        view.show_article(article, row, in_library, [p for p in problems])
+        else:
+            view.show_article(article, row, in_library, problems)
+        self.refresh_bindings()
 
     # links --------------------------------------------------------------------
 
@@ -254,6 +271,9 @@ class MainScreen(Screen):
     def action_follow(self, number: int) -> None:
         view = self.query_one(ArticleView)
         article = view.article
+        if article is None and view.row is not None and self._loading:
+            self.notify("The article is still loading.", severity="warning")
+            return
         if article is None or not article.related:
             self.notify("This article has no related links.", severity="warning")
             return
@@ -274,11 +294,18 @@ class MainScreen(Screen):
         if found is None:
             self.app.open_url(url)
             return
+        self.open_row(found)
+
+    def open_row(self, row: Row) -> None:
+        """Read ``row`` full screen, with the article shown now kept in the back history."""
         view = self.query_one(ArticleView)
         if view.article is not None:
             self.view.history.append(Place(view.article.path, view.row))
-        view.show_row(found)
-        self.load_article(found.path, found)
+        elif view.row is not None:
+            self.view.history.append(Place(view.row.path, view.row))
+        view.show_row(row)
+        self.load_article(row.path, row)
+        self.refresh_bindings()
         self.action_read()
 
     @on(ArticleView.Follow)

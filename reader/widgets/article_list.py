@@ -66,6 +66,8 @@ class ArticleList(ScrollView, can_focus=True):
     ArticleList {
         background: $surface;
         overflow-x: hidden;
+        /* A scrollbar that comes and goes would change the width of every line. */
+        scrollbar-gutter: stable;
     }
     ArticleList > .article-list--cursor {
         background: $block-cursor-blurred-background;
@@ -178,14 +180,14 @@ class ArticleList(ScrollView, can_focus=True):
             return Strip.blank(width, self.rich_style)
         base = self.rich_style
         if index == self.cursor:
-            base = base + self.get_component_rich_style("article-list--cursor")
+            base = base + self.get_component_rich_style("article-list--cursor", partial=True)
         line = self._line(row, width)
         line.stylize_before(base)
         segments = list(line.render(self.app.console))
         return Strip(segments, width).crop(0, width).extend_cell_length(width, base)
 
     def _line(self, row: Row, width: int) -> Text:
-        dim = self.get_component_rich_style("article-list--dim")
+        dim = self.get_component_rich_style("article-list--dim", partial=True)
         colour = quality_colour(row.quality)
         mark = Text("▌", style=Style(color=colour))
         quality = Text(score(row.quality).rjust(3), style=Style(color=colour, bold=row.quality is not None and row.quality >= 80))

@@ -144,7 +144,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         self.row = row
         self.in_library = in_library
         self._set("#article-title", Text(clean(article.title), style="bold"))
-        self._set("#article-meta", metadata_lines(article, None, self.shown_path(article.path)))
+        self._set("#article-meta", metadata_lines(article, None, self.shown_path(article.path), self._now()))
         self._set("#article-excerpt", Text(clean(article.excerpt), style="italic") if article.excerpt else None)
         body: RenderableType | None = body_markdown(article.body) if article.body.strip() else None
         if problems:
