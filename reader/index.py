@@ -401,7 +401,7 @@ class Library:
         if path == ":memory:":
             db.execute("PRAGMA journal_mode = MEMORY")
         else:
-            db.execute("PRAGMA journal_mode = WAL")
+            _use_wal(db)
         db.execute("PRAGMA synchronous = OFF")  # a cache: after a power cut it is rebuilt
         db.executescript(SCHEMA)
         db.executemany(
@@ -418,7 +418,7 @@ class Library:
         try:
             db = self._connect(self.db_path)
             if writing:
-                db.execute("PRAGMA journal_mode = WAL")
+                _use_wal(db)
                 db.execute("PRAGMA synchronous = OFF")
             row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
         except sqlite3.OperationalError as exc:
@@ -946,6 +946,20 @@ class Library:
     def article_count(self) -> int:
         with self._lock:
             return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+
+def _use_wal(db: sqlite3.Connection, timeout: float = 5.0) -> None:
+    """WAL mode; a file another process is opening at the same moment can
+    answer "locked" at once (without waiting), so retry for a while."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _make_indexes(db: sqlite3.Connection) -> None:

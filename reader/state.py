@@ -193,7 +193,17 @@ class State:
         raise AssertionError("unreachable")
 
     def _prepare(self, db: sqlite3.Connection) -> None:
-        db.execute("PRAGMA journal_mode = WAL")
+        # Switching a new file to WAL can answer "locked" at once, without
+        # waiting, when another process is opening it too: retry until the timeout.
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                db.execute("PRAGMA journal_mode = WAL")
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
         # User data cannot be rebuilt: make each commit durable, not only crash-safe.
         db.execute("PRAGMA synchronous = FULL")
         check = [row[0] for row in db.execute("PRAGMA quick_check").fetchall()]

@@ -10,7 +10,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 CORPUS = ROOT.parent / "shared" / "corpus" / "everyday-ai"
-EXAMPLE = ROOT.parent / "shared" / "format" / "example-article.md"
+# An article of our own in the shape of the user's example (with three related
+# articles and a secured payload); the user's file itself is read when present.
+EXAMPLE = ROOT / "tests" / "fixtures" / "example.md"
+SHARED_EXAMPLE = ROOT.parent / "shared" / "format" / "example-article.md"
 
 
 @pytest.fixture(autouse=True)

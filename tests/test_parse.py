@@ -15,7 +15,7 @@ import frontmatter
 import pytest
 import yaml
 
-from conftest import CORPUS, EXAMPLE, SEEDS, article, write
+from conftest import CORPUS, EXAMPLE, SEEDS, SHARED_EXAMPLE, article, write
 from reader import parse
 from reader.model import Image, Provider
 from reader.parse import parse_file, parse_text
@@ -820,11 +820,11 @@ def test_finding_warning_lines_does_not_reread_the_yaml_per_warning(tmp_path: Pa
 # -- the files people have --------------------------------------------------------
 
 
-def test_example_article_parses_with_the_expected_values() -> None:
+def test_example_shaped_article_parses_with_the_expected_values() -> None:
     got, problems = parse_file(str(EXAMPLE))
 
     assert problems == []
-    assert got.title == "Chinese AI Chip Firm Challenging Nvidia Seeks IPO Later This Year"
+    assert got.title == "Chip Start-up Courting Data Centres Plans Share Sale Next Spring"
     assert got.quality == 34
     assert got.heat is None
     assert got.provider == Provider(name="ExtremeTech", domain="extremetech.com")
@@ -837,6 +837,20 @@ def test_example_article_parses_with_the_expected_values() -> None:
     assert [r.provider.name for r in got.related] == ["scmp.com", "The Star", "Carscoops"]
     assert got.related[0].images[0].width == 1200
     assert frontmatter.load(str(EXAMPLE))["secured"] not in repr(got)
+
+
+@pytest.mark.skipif(not SHARED_EXAMPLE.is_file(), reason="the user's example file is not present")
+def test_the_users_example_file_parses_with_the_expected_values() -> None:
+    got, problems = parse_file(str(SHARED_EXAMPLE))
+
+    assert problems == []
+    assert got.title == "Chinese AI Chip Firm Challenging Nvidia Seeks IPO Later This Year"
+    assert (got.quality, got.heat, got.published) == (34, None, False)
+    assert got.provider == Provider(name="ExtremeTech", domain="extremetech.com")
+    assert got.topics == ("AI Hardware", "AI")
+    assert [r.quality for r in got.related] == [82, 32, 2]
+    assert got.has_secured is True
+    assert frontmatter.load(str(SHARED_EXAMPLE))["secured"] not in repr(got)
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not present")

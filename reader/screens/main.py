@@ -61,8 +61,9 @@ class MainScreen(Screen):
         ],
     ]
 
-    def __init__(self, library: Library, **kwargs) -> None:
+    def __init__(self, library: Library, watch_files: bool = True, **kwargs) -> None:
         super().__init__(**kwargs)
+        self.watch_files = watch_files
         self.library = library
         self.view = View()
         self._last_reload = 0.0
@@ -71,6 +72,7 @@ class MainScreen(Screen):
         self._refresh_after_ids = False
         self._wanted: str | None = None  # the file the pane should show
         self._loading = False
+        self.watcher = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -161,6 +163,8 @@ class MainScreen(Screen):
             self.app.call_from_thread(self._after_refresh)
         else:
             self.app.call_from_thread(self._progress_done)
+        if self.watch_files:
+            self.app.call_from_thread(self.start_watching)
 
     def _progress(self, done: int, total: int) -> None:
         bar = self.query_one("#progress", ProgressBar)
@@ -172,6 +176,25 @@ class MainScreen(Screen):
             self._last_reload = now
             self.load_ids()
         self._header()
+
+    def start_watching(self) -> None:
+        """Refresh when the library's files change (inotify, else polling)."""
+        if self.watcher is not None or not self.app.is_running:
+            return
+        from reader.watch import Watcher
+
+        def changed() -> None:
+            try:
+                self.app.call_from_thread(self.refresh_index)
+            except RuntimeError:  # the app has stopped
+                pass
+
+        self.watcher = Watcher(self.library.roots, changed)
+        self.watcher.start()
+
+    def on_unmount(self) -> None:
+        if self.watcher is not None:
+            self.watcher.stop()
 
     def _progress_done(self) -> None:
         self.query_one("#progress").display = False
@@ -190,6 +213,8 @@ class MainScreen(Screen):
             return  # reading a linked article: the list moving under it changes nothing
         self.view.history.clear()
         view = self.query_one(ArticleView)
+        if event.row is not None and event.row == view.row and view.article is not None:
+            return  # the same article, unchanged (a refresh of the list): keep the pane as it is
         if event.row is None:
             view.show_nothing("No articles here.")
             self._wanted = None

@@ -122,6 +122,7 @@ class ArticleList(ScrollView, can_focus=True):
 
     def set_ids(self, ids: array[int], keep: int | None = None) -> None:
         """Show these articles; keep the cursor on article ``keep`` if it is still there."""
+        on_screen = self.cursor - int(self.scroll_offset.y)  # where the cursor sits now
         self._ids = ids
         self._rows.clear()
         self.virtual_size = Size(self.scrollable_content_region.width, len(ids))
@@ -132,7 +133,12 @@ class ArticleList(ScrollView, can_focus=True):
             except ValueError:
                 target = min(self.cursor, max(0, len(ids) - 1))
         self.set_reactive(ArticleList.cursor, max(0, min(target, len(ids) - 1)))
-        self._scroll_to_cursor(center=keep is not None)
+        if keep is not None and 0 <= on_screen < max(1, self.size.height):
+            # The same article stays on the same screen line (a live update
+            # must not move what the reader is looking at).
+            self.scroll_to(y=max(0, self.cursor - on_screen), animate=False)
+        else:
+            self._scroll_to_cursor(center=keep is not None)
         self.refresh()
         self.post_message(self.Highlighted(self, self.current_row))
 

@@ -1,0 +1,92 @@
+"""A live library: files added, changed or removed while the app runs show up."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from conftest import article, write
+from reader.app import make_app
+from reader.widgets.article_list import ArticleList
+from reader.widgets.article_view import ArticleView
+
+NOW = datetime(2026, 11, 25, 12, tzinfo=timezone.utc)
+
+
+async def wait_until(pilot, condition, timeout: float = 15.0) -> float:
+    """Seconds until ``condition()`` holds (fails the test after ``timeout``)."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        if condition():
+            return time.monotonic() - started
+        await pilot.pause(0.1)
+    raise AssertionError("the app did not catch up with the files")
+
+
+def titles(app) -> list[str]:
+    articles = app.screen.query_one(ArticleList)
+    return [row.title for row in app.library.rows(list(articles.ids))]
+
+
+async def test_added_changed_and_removed_files_show_up(tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    for n in range(30):
+        write(folder, f"a{n:02}.md", article(f"Story {n:02}", quality=n))
+    app = make_app([folder], cache_dir=tmp_path / "cache", now=NOW)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_until(pilot, lambda: app.screen.query_one(ArticleList).count == 30)
+        await wait_until(pilot, lambda: app.screen.watcher is not None)
+        await asyncio.sleep(0.3)
+        articles = app.screen.query_one(ArticleList)
+        await pilot.press("j", "j", "j")
+        chosen = articles.current_row.title
+        line_before = articles.cursor - int(articles.scroll_offset.y)
+
+        write(folder, "new.md", article("A fresh arrival", quality=99))
+        await wait_until(pilot, lambda: "A fresh arrival" in titles(app))
+        # The reader's place is kept: same article highlighted, on the same line.
+        assert articles.current_row.title == chosen
+        assert articles.cursor - int(articles.scroll_offset.y) == line_before
+
+        write(folder, "a05.md", article("Story 05, corrected", quality=5))
+        await wait_until(pilot, lambda: "Story 05, corrected" in titles(app))
+        assert "Story 05" not in titles(app)
+
+        os.unlink(folder / "a10.md")
+        await wait_until(pilot, lambda: "Story 10" not in titles(app))
+        assert articles.count == 30
+
+
+async def test_a_new_subfolder_is_watched_too(tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    write(folder, "a.md", article("First", quality=1))
+    app = make_app([folder], cache_dir=tmp_path / "cache", now=NOW)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: app.screen.watcher is not None)
+        await asyncio.sleep(0.3)
+        (folder / "later").mkdir()
+        await asyncio.sleep(0.5)
+        write(folder, "later/b.md", article("In a new folder", quality=2))
+        await wait_until(pilot, lambda: "In a new folder" in titles(app))
+
+
+async def test_the_library_folder_removed_while_running(tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    write(folder, "a.md", article("Soon gone", quality=1))
+    app = make_app([folder], cache_dir=tmp_path / "cache", now=NOW)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: app.screen.watcher is not None)
+        await asyncio.sleep(0.3)
+        os.unlink(folder / "a.md")
+        folder.rmdir()
+        await wait_until(pilot, lambda: app.screen.query_one(ArticleList).count == 0)
+        await pilot.press("j", "enter", "escape")
+        view = app.screen.query_one(ArticleView)
+        assert view.article is None and view.row is None
+        assert "No&#160;articles" in app.export_screenshot()
+        problems = [p.format() for p in app.library.problems()]
+        assert any("no such file or folder" in p for p in problems)
+        assert app.is_running
