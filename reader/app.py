@@ -29,8 +29,9 @@ class ReaderApp(App[None]):
         Binding("question_mark", "help", "Keys", id="help", tooltip="Show every key"),
     ]
 
-    def __init__(self, library: Library, now: datetime | None = None, browser: str | None = None) -> None:
+    def __init__(self, library: Library, now: datetime | None = None, browser: str | None = None, watch: bool = True) -> None:
         super().__init__()
+        self.watch = watch  # refresh when the library's files change
         self.library = library
         self.now = now  # fixed in tests and screenshots; None means the clock
         self.browser = browser  # a command template; None means $BROWSER, then Python's webbrowser
@@ -40,7 +41,7 @@ class ReaderApp(App[None]):
     def get_default_screen(self) -> Screen:
         from reader.screens.main import MainScreen
 
-        return MainScreen(self.library)
+        return MainScreen(self.library, watch_files=self.watch)
 
     def on_mount(self) -> None:
         for message in self.pending_notices:
@@ -148,11 +149,12 @@ def make_app(
     now: datetime | None = None,
     browser: str | None = None,
     library: Library | None = None,
+    watch: bool = True,
 ) -> ReaderApp:
     """The app on a library, with everything a test may want to fix."""
     if library is None:
         library = Library(paths, cache_dir=cache_dir)
-    app = ReaderApp(library, now=now, browser=browser)
+    app = ReaderApp(library, now=now, browser=browser, watch=watch)
     library.notice = app.library_notice
     return app
 

@@ -1003,7 +1003,8 @@ async def test_a_file_deleted_after_indexing(tmp_path: Path, browser: Browser) -
     folder = tmp_path / "news"
     write(folder, "a.md", article("Stays", quality=50))
     gone = write(folder, "b.md", article("Goes away", quality=40, webUrl="https://gone.example/b"))
-    app = build(folder, tmp_path, browser)
+    # Not watching the folder: the file must vanish under the app's feet.
+    app = build(folder, tmp_path, browser, watch=False)
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
         gone.unlink()
