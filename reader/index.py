@@ -571,8 +571,11 @@ class Library:
         partial: dict[str, set[str]] = {}
         lookup = "SELECT name, size, mtime_ns FROM files WHERE dir = ? ORDER BY name"
         listed: dict[str, set[str]] = {}
+        # A folder is met twice only when a root is a file inside another root.
+        file_roots = any(root.is_file() for root in self.roots)
+        nothing: set[str] = set()
         for folder, listing, whole in walk_folders(self.roots, problems):
-            already = listed.setdefault(folder, set())
+            already = listed.setdefault(folder, set()) if file_roots else nothing
             if already:  # met again (a root file inside a walked root)
                 listing = [item for item in listing if item[0] not in already]
             stats.total += len(listing)
@@ -581,14 +584,16 @@ class Library:
             rows = db.execute(lookup, (folder,)).fetchall()
             listing.sort()
             if whole and not already and rows == listing:
-                already.update(item[0] for item in listing)
+                if file_roots:
+                    already.update(item[0] for item in listing)
                 whole_folders.add(folder)
                 continue
             current = set(listing)
             before = set(rows)
             fresh = current - before
             stale = {name for name, _, _ in before - current} - already
-            already.update(item[0] for item in listing)
+            if file_roots:
+                already.update(item[0] for item in listing)
             for name, size, mtime in fresh:
                 path = os.path.join(folder, name)
                 todo[path] = (path, size, mtime)
