@@ -9,6 +9,8 @@ one run on this machine:
 - cold index: a fresh cache, the whole folder (parallel parse + SQLite/FTS5)
 - warm `reader list --limit 20`: the real console script, end to end
 - query latency: p50/p95 over a mixed set of queries (rows for one screen + count)
+- the app's time to its first screen in a real terminal, beside a minimal
+  Textual app's (bench/tui.py)
 - peak RSS of each step (main process, and the largest worker)
 
 Each step runs in its own process so peak RSS is that step's own.
@@ -142,6 +144,9 @@ def main() -> int:
             list_rss = max(list_rss, int(out.stderr.strip().splitlines()[-1]) // 1024)
         warm_s = statistics.median(runs)
 
+        from tui import measure
+
+        tui = measure(str(folder), args.runs, f"{int(articles):,}", env)
         p50, p95, nqueries, query_rss, common_ms, common_n = python(
             QUERIES, str(folder), str(cache / "cold"), json.dumps(sample_words(10)), most_frequent_word()
         )
@@ -149,7 +154,7 @@ def main() -> int:
         shutil.rmtree(cache, ignore_errors=True)
 
     speedup = base_s / cold_s
-    peak = max(cold_rss, worker_rss, list_rss, query_rss)
+    peak = max(cold_rss, worker_rss, list_rss, query_rss, tui["app_mb"])
     rows = [
         ("files", f"{int(files):,}", ""),
         ("baseline: frontmatter.load, C loader, 1 process", f"{base_s:.2f} s", f"{base_rss:.0f} MB"),
@@ -160,6 +165,9 @@ def main() -> int:
         ("query latency p50", f"{p50:.1f} ms", f"{int(nqueries)} queries x 3"),
         ("query latency p95", f"{p95:.1f} ms", f"target <= {TARGETS['query_p95_ms']:.0f} ms"),
         ("  the most frequent word alone", f"{common_ms:.1f} ms", f"matches {int(common_n):,} articles"),
+        ("app: first screen with the list (warm)", f"{tui['app_s']:.3f} s", f"target <= 0.5 s and <= 2x the minimal app"),
+        ("  minimal Textual app, same terminal", f"{tui['minimal_s']:.3f} s", f"ratio {tui['app_s'] / tui['minimal_s']:.2f}x"),
+        ("  peak RSS: app / minimal app", f"{tui['app_mb']:.0f} / {tui['minimal_mb']:.0f} MB", "target <= 100 MB"),
         ("peak RSS: cold index main / worker", f"{cold_rss:.0f} / {worker_rss:.0f} MB", ""),
         ("peak RSS: warm list / queries", f"{list_rss:.0f} / {query_rss:.0f} MB", f"target <= {TARGETS['rss_mb']:.0f} MB"),
     ]
@@ -174,6 +182,8 @@ def main() -> int:
         failed.append("warm list")
     if p95 > TARGETS["query_p95_ms"]:
         failed.append("query p95")
+    if tui["app_s"] > 0.5 or tui["app_s"] > 2 * tui["minimal_s"]:
+        failed.append("first screen")
     if peak > TARGETS["rss_mb"]:
         failed.append("peak RSS")
     print("targets missed: " + ", ".join(failed) if failed else "all targets met")

@@ -693,6 +693,13 @@ class Library:
         if fresh:
             db.execute("INSERT INTO fts(fts, rank) VALUES ('automerge', 4)")
             db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
+        if done >= PARALLEL_MIN:
+            # Fold the write-ahead log into the file now, so later runs do not
+            # read through a log as big as the index.
+            try:
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.OperationalError:
+                pass  # a reader holds the log; SQLite checkpoints later
         if progress:
             progress(done, total)
         return done
