@@ -13,6 +13,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from reader.commands import ArticleCommands
+from reader.state import State, StateError
+from reader.widgets.search import MemoryHistory
 from reader.index import Library
 from reader.links import command_for, launch, refusal
 from reader.text import clean
@@ -36,6 +38,8 @@ class ReaderApp(App[None]):
         self.now = now  # fixed in tests and screenshots; None means the clock
         self.browser = browser  # a command template; None means $BROWSER, then Python's webbrowser
         self.pending_notices: list[str] = []
+        self.state: State | None = None
+        self.query_history = MemoryHistory()
         self.sub_title = ", ".join(clean(p.name or str(p)) for p in library.roots)
 
     def get_default_screen(self) -> Screen:
@@ -156,7 +160,39 @@ def make_app(
         library = Library(paths, cache_dir=cache_dir)
     app = ReaderApp(library, now=now, browser=browser, watch=watch)
     library.notice = app.library_notice
+    app.state = open_state(app.pending_notices.append)
+    if app.state is not None:
+        app.query_history = StateHistory(app.state)
+        library.state_path = app.state.path
     return app
+
+
+class StateHistory:
+    """The search bar's history, kept in the user's state file."""
+
+    def __init__(self, state: State) -> None:
+        self.state = state
+
+    def items(self) -> list[str]:
+        try:
+            return self.state.history()
+        except StateError:
+            return []
+
+    def add(self, text: str) -> None:
+        try:
+            self.state.add_history(text)
+        except StateError:
+            pass
+
+
+def open_state(notice) -> State | None:
+    """The user's state file; reader still runs (without keeping marks) when it cannot be opened."""
+    try:
+        return State(notice=notice)
+    except StateError as exc:
+        notice(f"{exc}; read and starred marks will not be kept this time")
+        return None
 
 
 def run_app(paths: list[Path], library: Library | None = None) -> int:
@@ -165,4 +201,6 @@ def run_app(paths: list[Path], library: Library | None = None) -> int:
         app.run()
     finally:
         app.library.close()
+        if app.state is not None:
+            app.state.close()
     return app.return_code or 0

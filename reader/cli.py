@@ -105,6 +105,10 @@ def _requote(word: str) -> str:
     """Put back the quotes the shell took: topic:"AI Hardware" arrives as topic:AI Hardware."""
     if not any(c.isspace() for c in word) or '"' in word:
         return word
+    # A whole query in one argument ('topic:AI quality:>=60') is left alone:
+    # only a value without further qualifiers or negations was a quoted one.
+    if any(re.match(r"^-|^[A-Za-z]+:", part) for part in word.split()[1:]):
+        return word
     match = re.match(r"^(-?[A-Za-z]+:)(.*)$", word, re.S)
     if match:
         return f'{match.group(1)}"{match.group(2)}"'
@@ -169,7 +173,10 @@ def open_library(paths: list[Path]):
     for path in paths:
         if not os.path.exists(path):
             raise UsageError(f"no such file or folder: {path}")
+    from reader.state import default_path
+
     library = Library(paths or default_paths(), notice=_notice)
+    library.state_path = default_path()  # is:read, is:starred (when there is a state file)
     progress = _DelayedProgress("Indexing articles")
     try:
         library.refresh(progress)

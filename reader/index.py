@@ -25,8 +25,9 @@ from typing import Any, Callable, Iterable, Iterator
 
 from reader.model import Image, Problem, Provider, Related
 from reader.query import Query, Term, fts_expression
+from reader.state import identity
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 SUFFIXES = (".md", ".markdown")
 PARALLEL_MIN = 400  # below this many files, parsing in-process is quicker
 CHUNK = 128
@@ -62,7 +63,8 @@ CREATE TABLE IF NOT EXISTS articles(
     provider_key TEXT NOT NULL,
     topics TEXT NOT NULL,
     n_related INTEGER NOT NULL,
-    has_body INTEGER NOT NULL
+    has_body INTEGER NOT NULL,
+    ident TEXT NOT NULL  -- the key of the user's marks (reader.state.identity)
 );
 -- Kept apart so the list's table stays narrow: more rows a page, quicker scans.
 CREATE TABLE IF NOT EXISTS article_data(id INTEGER PRIMARY KEY, data TEXT NOT NULL);
@@ -84,6 +86,7 @@ CREATE INDEX IF NOT EXISTS articles_date ON articles(published_at);
 CREATE INDEX IF NOT EXISTS articles_heat ON articles(heat);
 CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
 CREATE INDEX IF NOT EXISTS articles_provider ON articles(provider_key);
+CREATE INDEX IF NOT EXISTS articles_ident ON articles(ident);
 CREATE INDEX IF NOT EXISTS articles_title ON articles(title COLLATE NOCASE);
 CREATE INDEX IF NOT EXISTS articles_url ON articles(url);
 CREATE INDEX IF NOT EXISTS topics_key ON topics(key, article, topic);
@@ -323,6 +326,9 @@ class Row:
     n_related: int
     has_body: bool
     data: dict[str, Any] | None = None
+    # The user's marks, filled in by the app from its state file (not the cache).
+    read: bool = False
+    starred: bool = False
 
     @property
     def published_datetime(self) -> datetime | None:
@@ -379,6 +385,8 @@ class Library:
         self._write_lock = threading.Lock()  # one refresh at a time
         self._next_id = 1
         self._prefetched: tuple[threading.Thread, dict[str, Any]] | None = None
+        self.state_path: Path | None = None  # the user's marks, for is:read and friends
+        self._state_attached = False
 
     # connections ----------------------------------------------------------------------
     #
@@ -463,6 +471,7 @@ class Library:
             if self._db is not None and self._db is not self._memory:
                 self._db.close()
             self._db = None
+            self._state_attached = False
 
     def __enter__(self) -> "Library":
         return self
@@ -744,7 +753,7 @@ class Library:
                 row, names, text = parsed
                 article_id = next_id
                 next_id += 1
-                articles.append((article_id, *row[:-1]))
+                articles.append((article_id, *row[:-1], identity(row[4], path, self.roots)))
                 extras.append((article_id, row[-1]))
                 topics.extend((article_id, t, t.casefold()) for t in names)
                 fts.append((article_id, *text))
@@ -754,8 +763,8 @@ class Library:
         self._next_id = next_id
         db.executemany(
             "INSERT INTO articles(id, uid, path, title, excerpt, url, published_at, quality, heat, "
-            "published, provider, domain, provider_key, topics, n_related, has_body) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "published, provider, domain, provider_key, topics, n_related, has_body, ident) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             articles,
         )
         db.executemany("INSERT INTO article_data VALUES (?, ?)", extras)
@@ -780,6 +789,8 @@ class Library:
         for term in query.terms:
             if term.kind == "provider":
                 clause, values = self._provider_condition(str(term.value))
+            elif term.kind == "is" and term.value in ("read", "unread", "starred", "unstarred"):
+                clause, values = self._mark_condition(str(term.value))
             else:
                 clause, values = _condition(term)
             if clause is None:
@@ -787,6 +798,29 @@ class Library:
             clauses.append(f"NOT ({clause})" if term.negated else clause)
             params.extend(values)
         return clauses, params, match
+
+    def _mark_condition(self, word: str) -> tuple[str, list[Any]]:
+        """is:read / is:unread / is:starred / is:unstarred, from the user's state
+        file (attached to the query connection; the cache holds no marks)."""
+        table = "read" if word in ("read", "unread") else "starred"
+        positive = word in ("read", "starred")
+        if not self._attach_state():
+            return ("0" if positive else "1"), []
+        inside = f"a.ident IN (SELECT key FROM st.{table})"
+        return (inside if positive else f"NOT {inside}"), []
+
+    def _attach_state(self) -> bool:
+        if self._state_attached:
+            return True
+        if self.state_path is None or not os.path.exists(self.state_path):
+            return False
+        try:
+            with self._lock:
+                self.db.execute("ATTACH DATABASE ? AS st", (os.fspath(self.state_path),))
+        except sqlite3.Error:
+            return False
+        self._state_attached = True
+        return True
 
     def _provider_condition(self, needle: str) -> tuple[str, list[Any]]:
         """provider:x matches any provider whose name or domain holds x.
@@ -1008,6 +1042,8 @@ def _condition(term: Term) -> tuple[str | None, list[Any]]:
     if kind == "until":
         return "(a.published_at IS NOT NULL AND a.published_at <= ?)", [_epoch(value, end=True)]  # type: ignore[arg-type]
     if kind == "is":
+        if value in ("read", "unread", "starred", "unstarred"):
+            return None, []  # answered by Library._mark_condition (the state file)
         return ("a.published IS 1" if value == "published" else "a.published IS 0"), []
     return None, []
 

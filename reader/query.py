@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
 SORTS = ("quality", "date", "heat", "title")
-IS_VALUES = ("published", "unpublished")
+IS_VALUES = ("published", "unpublished", "read", "unread", "starred", "unstarred")
 QUALIFIERS = ("topic", "provider", "quality", "heat", "since", "until", "is", "sort")
 _NUMBER = re.compile(r"^(>=|<=|>|<|=)?\s*(-?\d+(?:\.\d+)?)$")
 _RANGE = re.compile(r"^(-?\d+(?:\.\d+)?)\.\.(-?\d+(?:\.\d+)?)$")

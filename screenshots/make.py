@@ -51,6 +51,8 @@ async def main() -> None:
     os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
     with tempfile.TemporaryDirectory() as folder:
         cache = Path(folder)
+        # Read marks go to a throwaway state file, not the user's.
+        os.environ["XDG_DATA_HOME"] = str(cache / "data")
         await shoot("main", (120, 40), [], cache)
         # The topic list is one shift+tab away; Space is the ninth entry.
         await shoot("topic", (120, 40), ["shift+tab", "end", "up", "up", "up", "up", "enter"], cache)

@@ -287,7 +287,7 @@ async def test_footer_offers_open_copy_and_raw_from_the_start(seeds: Path, tmp_p
         await pilot.pause(0.2)
         footer = screen_lines(app)[-1]
         assert "Read" in footer
-        assert "Open" in footer and "Copy link" in footer and "Raw" in footer
+        assert "Open" in footer and "Search" in footer and "Star" in footer
 
 
 async def test_the_whole_cursor_row_is_highlighted(seeds: Path, tmp_path: Path) -> None:

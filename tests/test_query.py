@@ -193,7 +193,7 @@ def underlined(error: QueryError) -> str:
         ("heat:10..x ai", "heat:10..x", "10..x"),
         ("ai since:2023-13-01", "since:2023-13-01", "2023-13-01"),
         ("ai until:lastweek", "until:lastweek", "lastweek"),
-        ("ai is:read chips", "is:read", "read"),
+        ("ai is:nope chips", "is:nope", "nope"),
         ('ai topic:"AI Hardware', '"AI Hardware', '"AI Hardware'),
         ('ai "deep learning', '"deep learning', '"deep learning'),
         ("ai -quality:40..80 chips", "-quality:40..80", "40..80"),
@@ -238,7 +238,7 @@ def test_unknown_qualifier_lists_the_known_ones() -> None:
 
 def test_query_error_is_a_value_error() -> None:
     with pytest.raises(ValueError):
-        q("is:read")
+        q("is:nope")
 
 
 # -- FTS quoting ---------------------------------------------------------------------

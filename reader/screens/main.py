@@ -27,6 +27,7 @@ from reader.query import Query, Term
 from reader.text import clean
 from reader.widgets.article_list import ArticleList
 from reader.widgets.article_view import ArticleView, RelatedList
+from reader.widgets.search import SearchBar
 from reader.widgets.topics import TopicList
 
 NARROW = 110  # below this width the panes stack and the sidebar folds away
@@ -44,6 +45,9 @@ class Place:
 @dataclass
 class View:
     topic: str | None = None
+    search: Query = field(default_factory=Query)  # the search bar's last good query
+    sort: str | None = None  # None: quality, or relevance when the search has words
+    reverse: bool = False
     history: list[Place] = field(default_factory=list)
 
 
@@ -51,9 +55,16 @@ class MainScreen(Screen):
     ESCAPE_TO_MINIMIZE = False  # escape is "back": through the history first
     BINDINGS = [
         Binding("o", "open_link", "Open", id="open", tooltip="Open the article's link in the browser"),
-        Binding("y", "copy_link", "Copy link", id="copy", tooltip="Copy the article's link"),
-        Binding("i", "raw", "Raw", id="raw", tooltip="Show every field of the article's front matter"),
+        Binding("y", "copy_link", "Copy link", id="copy", tooltip="Copy the article's link", show=False),
+        Binding("i", "raw", "Raw", id="raw", tooltip="Show every field of the article's front matter", show=False),
         Binding("t", "toggle_topics", "Topics", id="topics", tooltip="Show or hide the topic list"),
+        Binding("slash", "search", "Search", id="search", tooltip="Search with the query language"),
+        Binding("m", "toggle_read", "Unread", id="mark.read", tooltip="Mark the article read or unread"),
+        Binding("f", "toggle_star", "Star", id="mark.star", tooltip="Star or unstar the article"),
+        Binding("n", "next_unread(1)", "Next unread", id="next_unread", tooltip="Next unread article", show=False),
+        Binding("N", "next_unread(-1)", "Previous unread", id="previous_unread", tooltip="Previous unread article", show=False),
+        Binding("s", "cycle_sort", "Sort", id="sort", tooltip="Sort by quality, date, heat, title"),
+        Binding("S", "reverse_sort", "Reverse", id="sort.reverse", tooltip="Reverse the sort", show=False),
         Binding("escape,backspace", "back", "Back", id="back", tooltip="Back to the previous article, or to the list"),
         *[
             Binding(str(n), f"follow({n})", f"Related {n}", id=f"related.{n}", tooltip=f"Follow related link {n}", show=False)
@@ -78,14 +89,98 @@ class MainScreen(Screen):
         with Horizontal(id="panes"):
             yield TopicList(id="topics")
             with Vertical(id="list-pane"):
+                yield SearchBar(self.app_history, id="search")
                 yield Static(id="list-header")
                 yield ProgressBar(id="progress", show_eta=False)
-                yield ArticleList(self.library.rows, now=getattr(self.app, "now", None), id="articles")
+                yield ArticleList(self.rows_with_marks, now=getattr(self.app, "now", None), id="articles")
             yield ArticleView(id="article")
         yield Footer()
 
+    # read and starred --------------------------------------------------------------
+
+    @property
+    def state(self):
+        return getattr(self.app, "state", None)
+
+    def key(self, row: Row) -> str:
+        from reader.state import identity
+
+        return identity(row.url, row.path, self.library.roots)
+
+    def rows_with_marks(self, ids: list[int]) -> list[Row]:
+        """Rows from the index, with the user's marks from the state file."""
+        rows = self.library.rows(ids)
+        state = self.state
+        if state is not None and rows:
+            from reader.state import StateError
+
+            keys = {row.id: self.key(row) for row in rows}
+            try:
+                read = state.read_keys(keys.values())
+                starred = state.starred_keys(keys.values())
+            except StateError:
+                return rows
+            for row in rows:
+                row.read = keys[row.id] in read
+                row.starred = keys[row.id] in starred
+        return rows
+
+    def _change_mark(self, row: Row | None, change) -> None:
+        from reader.state import StateError
+
+        if row is None:
+            return
+        if self.state is None:
+            self.notify("Marks cannot be kept: there is no state file.", severity="warning")
+            return
+        try:
+            change(self.state, self.key(row))
+        except StateError as exc:
+            self.notify(clean(str(exc)), severity="error")
+            return
+        fresh = self.rows_with_marks([row.id])
+        if fresh:
+            row.read, row.starred = fresh[0].read, fresh[0].starred
+            self.query_one(ArticleList).refresh_row(row)
+
+    def _marked_row(self) -> Row | None:
+        view = self.query_one(ArticleView)
+        if view.row is not None:
+            return view.row
+        return self.query_one(ArticleList).current_row
+
+    def action_toggle_read(self) -> None:
+        self._change_mark(self._marked_row(), lambda state, key: state.toggle_read(key))
+
+    def action_toggle_star(self) -> None:
+        self._change_mark(self._marked_row(), lambda state, key: state.toggle_starred(key))
+
+    def action_next_unread(self, step: int = 1) -> None:
+        """Move to the next (step 1) or previous (step -1) unread article in the list."""
+        articles = self.query_one(ArticleList)
+        ids = articles.ids
+        index = articles.cursor + step
+        while 0 <= index < len(ids):
+            window = list(ids[index : index + 200]) if step > 0 else list(ids[max(0, index - 199) : index + 1])[::-1]
+            for offset, row in enumerate(self._ordered(window)):
+                if not row.read:
+                    articles.move_to(index + offset * step)
+                    return
+            index += step * len(window)
+        self.notify("No more unread articles this way.", timeout=2)
+
+    def _ordered(self, ids: list[int]) -> list[Row]:
+        by_id = {row.id: row for row in self.rows_with_marks(ids)}
+        return [by_id[i] for i in ids if i in by_id]
+
+    @property
+    def app_history(self):
+        """Earlier queries (and a place to add new ones), kept between runs when there is a state file."""
+        return getattr(self.app, "query_history", None)
+
     def on_mount(self) -> None:
         self.query_one("#progress").display = False
+        self.query_one(SearchBar).display = False
         view = self.query_one(ArticleView)
         view.now = getattr(self.app, "now", None)
         self.query_one(ArticleList).focus()
@@ -109,15 +204,17 @@ class MainScreen(Screen):
     # loading ------------------------------------------------------------------
 
     def current_query(self) -> Query:
+        search = self.view.search
         if self.view.topic is None:
-            return Query()
-        return Query(text=f'topic:"{self.view.topic}"', terms=(Term("topic", self.view.topic),))
+            return search
+        topic = Term("topic", self.view.topic)
+        return Query(text=f'topic:"{self.view.topic}" {search.text}'.strip(), terms=(topic, *search.terms), sort=search.sort)
 
     @work(thread=True, exclusive=True, group="ids")
     def load_ids(self, keep: int | None = None) -> None:
         """The ordered ids of the current view, and the topic counts."""
         query = self.current_query()
-        ids = self.library.ids(query)
+        ids = self.library.ids(query, self.view.sort, self.view.reverse, prefix_last=True)
         total = self.library.article_count()
         if get_current_worker().is_cancelled:
             return
@@ -142,7 +239,19 @@ class MainScreen(Screen):
         articles = self.query_one(ArticleList)
         text = Text()
         text.append(clean(self.view.topic) if self.view.topic else "All", style="bold")
-        text.append(f" · {articles.count:,} · best first", style="dim")
+        sort = self.view.sort or self.view.search.sort
+        if sort is None:
+            order = "best match first" if self.view.search.has_text_search else "best first"
+            if self.view.reverse:
+                order = "worst match first" if self.view.search.has_text_search else "lowest quality first"
+        else:
+            first = {"quality": ("best first", "lowest quality first"), "date": ("newest first", "oldest first"),
+                     "heat": ("hottest first", "coolest first"), "title": ("by title, A→Z", "by title, Z→A")}[sort]
+            order = first[1] if self.view.reverse else first[0]
+        text.append(f" · {articles.count:,} · {order}", style="dim")
+        if self.view.search.text:
+            text.append("  /", style="bold")
+            text.append(clean(self.view.search.text))
         if self._indexing:
             text.append("  · indexing…", style="italic")
         self.query_one("#list-header", Static).update(text)
@@ -270,6 +379,8 @@ class MainScreen(Screen):
             view.row = row
         else:
             view.show_article(article, row, in_library, problems)
+            if row is not None and not row.read and self.state is not None and getattr(self.app, "mark_read_on_open", True):
+                self._change_mark(row, lambda state, key: state.mark_read([key]))
         self.refresh_bindings()
 
     # links --------------------------------------------------------------------
@@ -357,6 +468,40 @@ class MainScreen(Screen):
             return
         if self.focused is not self.query_one(ArticleList):
             self.query_one(ArticleList).focus()
+
+    # sorting and searching -------------------------------------------------------
+
+    SORTS = (None, "date", "heat", "title")
+
+    def action_cycle_sort(self) -> None:
+        current = self.view.sort if self.view.sort in self.SORTS else None
+        self.view.sort = self.SORTS[(self.SORTS.index(current) + 1) % len(self.SORTS)]
+        self.load_ids()
+
+    def action_reverse_sort(self) -> None:
+        self.view.reverse = not self.view.reverse
+        self.load_ids()
+
+    def action_search(self) -> None:
+        bar = self.query_one(SearchBar)
+        bar.display = True
+        bar.focus_input()
+
+    @on(SearchBar.Changed)
+    def _search_changed(self, event: SearchBar.Changed) -> None:
+        self.view.search = event.query
+        self.view.history.clear()
+        words = [str(t.value).rstrip("*") for t in event.query.words if not t.negated]
+        self.query_one(ArticleList).highlight = words
+        self.query_one(ArticleView).highlight = words
+        self.load_ids()
+
+    @on(SearchBar.Done)
+    def _search_done(self, event: SearchBar.Done) -> None:
+        bar = self.query_one(SearchBar)
+        if event.cleared:
+            bar.display = False
+        self.query_one(ArticleList).focus()
 
     # topics -------------------------------------------------------------------
 

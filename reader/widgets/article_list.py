@@ -109,6 +109,7 @@ class ArticleList(ScrollView, can_focus=True):
         self._rows: OrderedDict[int, Row] = OrderedDict()
         self.now = now
         self.empty_text = "No articles."
+        self.highlight: list[str] = []  # search words to mark in titles
 
     # data ---------------------------------------------------------------------
 
@@ -141,6 +142,14 @@ class ArticleList(ScrollView, can_focus=True):
             self._scroll_to_cursor(center=keep is not None)
         self.refresh()
         self.post_message(self.Highlighted(self, self.current_row))
+
+    def refresh_row(self, row: Row) -> None:
+        """Draw again the line of ``row`` (after its marks changed)."""
+        self._rows[row.id] = row
+        try:
+            self.refresh_line_at(self._ids.index(row.id))
+        except ValueError:
+            pass
 
     def forget_rows(self) -> None:
         """Drop cached rows (after the index changed), keeping the order."""
@@ -214,8 +223,10 @@ class ArticleList(ScrollView, can_focus=True):
         if room < 8:
             extras = []
             room = width - fixed
-        text = Text.assemble(mark, quality, " ")
-        shown = Text(title)
+        text = Text.assemble(mark, quality, Text("★", style="bold yellow") if row.starred else " ")
+        shown = Text(title, style="" if row.read else "bold")
+        if self.highlight:
+            shown.highlight_words(self.highlight, style=Style(underline=True, bold=True), case_sensitive=False)
         shown.truncate(max(0, room), overflow="ellipsis", pad=True)
         text.append_text(shown)
         for extra in extras:

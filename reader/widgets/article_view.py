@@ -72,6 +72,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         self.row: Row | None = None
         self.in_library: set[str] = set()
         self.now: datetime | None = None
+        self.highlight: list[str] = []  # search words to mark in the excerpt
 
     def compose(self) -> ComposeResult:
         yield Static(id="article-title")
@@ -115,12 +116,18 @@ class ArticleView(VerticalScroll, can_focus=True):
             meta.append(f"  {absolute(when)} ({relative(when, self._now())})")
         meta.append(f"  quality {score(row.quality)}")
         self._set("#article-meta", meta)
-        self._set("#article-excerpt", Text(clean(row.excerpt), style="italic") if row.excerpt else None)
+        self._set("#article-excerpt", self._marked(row.excerpt) if row.excerpt else None)
         self._set("#article-body", Text("Loading…", style="dim"))
         self._set("#related-heading", None)
         related = self.query_one(RelatedList)
         related.clear_options()
         related.display = False
+
+    def _marked(self, excerpt: str) -> Text:
+        text = Text(clean(excerpt), style="italic")
+        if self.highlight:
+            text.highlight_words(self.highlight, style="bold underline", case_sensitive=False)
+        return text
 
     def shown_path(self, path: str) -> str:
         """The file's path within its library folder (what a user recognises)."""
@@ -145,7 +152,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         self.in_library = in_library
         self._set("#article-title", Text(clean(article.title), style="bold"))
         self._set("#article-meta", metadata_lines(article, None, self.shown_path(article.path), self._now()))
-        self._set("#article-excerpt", Text(clean(article.excerpt), style="italic") if article.excerpt else None)
+        self._set("#article-excerpt", self._marked(article.excerpt) if article.excerpt else None)
         body: RenderableType | None = body_markdown(article.body) if article.body.strip() else None
         if problems:
             warnings = Text("\n".join(clean(p) for p in problems), style="yellow")

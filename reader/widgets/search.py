@@ -1,0 +1,170 @@
+"""The search bar (`/`): the query language, results as you type.
+
+Each change is parsed after a short pause; a good query is posted to the
+screen (which reloads the list off the UI thread), a bad one shows its
+error under the bar and the list keeps the last good result. Up and down
+recall earlier queries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, Static
+
+from reader.query import Query, QueryError, parse_query
+from reader.text import clean
+
+DEBOUNCE = 0.12  # seconds of quiet before a half-typed query is run
+
+
+class History(Protocol):
+    def items(self) -> list[str]: ...
+
+    def add(self, text: str) -> None: ...
+
+
+class MemoryHistory:
+    """Earlier queries for this run only (when there is no state file)."""
+
+    def __init__(self) -> None:
+        self._items: list[str] = []
+
+    def items(self) -> list[str]:
+        return list(self._items)
+
+    def add(self, text: str) -> None:
+        if text in self._items:
+            self._items.remove(text)
+        self._items.append(text)
+
+
+class SearchInput(Input):
+    BINDINGS = [
+        Binding("up", "older", "Older query", id="search.older", tooltip="An earlier query", show=False),
+        Binding("down", "newer", "Newer query", id="search.newer", tooltip="A later query", show=False),
+        Binding("escape", "clear", "Clear", id="search.clear", tooltip="Clear the search and close the bar"),
+    ]
+
+    def action_older(self) -> None:
+        self.parent_bar.recall(-1)
+
+    def action_newer(self) -> None:
+        self.parent_bar.recall(+1)
+
+    def action_clear(self) -> None:
+        self.parent_bar.clear()
+
+    @property
+    def parent_bar(self) -> "SearchBar":
+        return self.query_ancestor(SearchBar)
+
+
+class SearchBar(Vertical):
+    DEFAULT_CSS = """
+    SearchBar {
+        height: auto;
+    }
+    SearchBar SearchInput {
+        border: none;
+        height: 1;
+        padding: 0 1;
+    }
+    SearchBar #search-error {
+        height: auto;
+        padding: 0 1;
+        color: $error;
+    }
+    """
+
+    @dataclass
+    class Changed(Message):
+        """A new good query (empty when the bar was cleared)."""
+
+        query: Query
+
+    @dataclass
+    class Done(Message):
+        """Enter (keep the search) or Escape (cleared)."""
+
+        cleared: bool
+
+    def __init__(self, history: History | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.history: History = history or MemoryHistory()
+        self.good = Query()
+        self._timer = None
+        self._recall: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield SearchInput(placeholder="search: words, \"phrases\", topic:, provider:, quality:>=60, since:, is:, -not", id="search-input")
+        yield Static(id="search-error")
+
+    def on_mount(self) -> None:
+        self.query_one("#search-error").display = False
+
+    def focus_input(self) -> None:
+        self.query_one(SearchInput).focus()
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(DEBOUNCE, self._run)
+
+    def _run(self) -> None:
+        text = self.query_one(SearchInput).value
+        error = self.query_one("#search-error", Static)
+        try:
+            query = parse_query(text)
+        except QueryError as exc:
+            message = Text(clean(exc.message), style="bold")
+            message.append("\n" + clean(exc.text) + "\n" + " " * exc.start + "^" * (exc.end - exc.start))
+            error.update(message)
+            error.display = True
+            return  # the list keeps the last good result
+        error.display = False
+        if query.text.strip() != self.good.text.strip() or query != self.good:
+            self.good = query
+            self.post_message(self.Changed(query))
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self._timer is not None:
+            self._timer.stop()
+        self._run()
+        text = self.query_one(SearchInput).value.strip()
+        if text and not self.query_one("#search-error").display:
+            self.history.add(text)
+        self._recall = None
+        self.post_message(self.Done(cleared=not text))
+
+    def recall(self, step: int) -> None:
+        items = self.history.items()
+        if not items:
+            return
+        index = len(items) if self._recall is None else self._recall
+        index = max(0, min(len(items), index + step))
+        self._recall = index
+        field = self.query_one(SearchInput)
+        field.value = items[index] if index < len(items) else ""
+        field.cursor_position = len(field.value)
+
+    def clear(self) -> None:
+        field = self.query_one(SearchInput)
+        field.value = ""
+        self.query_one("#search-error").display = False
+        self._recall = None
+        if self.good.text:
+            self.good = Query()
+            self.post_message(self.Changed(Query()))
+        self.post_message(self.Done(cleared=True))

@@ -1,0 +1,184 @@
+"""Finding and keeping: the search bar, sorting, read and starred marks."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from textual.worker import WorkerCancelled
+
+from conftest import SEEDS, article, write
+from reader.app import make_app
+from reader.widgets.article_list import ArticleList
+
+NOW = datetime(2026, 11, 25, 12, tzinfo=timezone.utc)
+
+
+async def settle(pilot) -> None:
+    for _ in range(3):
+        await pilot.pause(0.15)
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:
+            pass
+    await pilot.pause(0.05)
+
+
+@pytest.fixture
+def seeds(tmp_path: Path) -> Path:
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS, folder)
+    return folder
+
+
+def build(folder: Path, tmp_path: Path):
+    app = make_app([folder], cache_dir=tmp_path / "cache", now=NOW, watch=False)
+    app.animation_level = "none"
+    return app
+
+
+def listed(app) -> list:
+    articles = app.screen.query_one(ArticleList)
+    return app.screen.rows_with_marks(list(articles.ids))
+
+
+def header(app) -> str:
+    return str(app.screen.query_one("#list-header").render())
+
+
+async def test_search_follows_typing_and_keeps_the_last_good_result(seeds: Path, tmp_path: Path) -> None:
+    app = build(seeds, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        total = len(listed(app))
+        await pilot.press("slash", *"quantum")
+        await settle(pilot)
+        found = listed(app)
+        assert 0 < len(found) < total
+        assert all("quantum" in (r.title + " " + (r.excerpt or "") + " " + " ".join(r.topics)).lower() or r.has_body for r in found)
+        # Half-typed, the quote is not closed yet: an error, then a result.
+        await pilot.press(*' topic:"Quantum Computing"')
+        await settle(pilot)
+        assert 0 < len(listed(app)) <= len(found)
+        before = [r.id for r in listed(app)]
+        await pilot.press(*" quality:>>")
+        await settle(pilot)
+        error = app.screen.query_one("#search-error")
+        assert error.display and "quality" in str(error.render())
+        assert [r.id for r in listed(app)] == before  # the last good result stays
+        for _ in " quality:>>":
+            await pilot.press("backspace")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not error.display
+        assert app.focused is app.screen.query_one(ArticleList)
+        await pilot.press("slash", "escape")
+        await settle(pilot)
+        assert len(listed(app)) == total
+
+
+async def test_search_history_is_kept_between_runs(seeds: Path, tmp_path: Path) -> None:
+    app = build(seeds, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"satellite", "enter")
+        await settle(pilot)
+    app.state.close()
+    again = build(seeds, tmp_path)
+    async with again.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "up")
+        assert again.screen.query_one("#search-input").value == "satellite"
+
+
+async def test_s_cycles_the_sort_and_S_reverses_it(seeds: Path, tmp_path: Path) -> None:
+    app = build(seeds, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "best first" in header(app)
+        await pilot.press("s")
+        await settle(pilot)
+        assert "newest first" in header(app)
+        dates = [r.published_at for r in listed(app) if r.published_at is not None]
+        assert dates == sorted(dates, reverse=True)
+        assert listed(app)[-1].published_at is None  # missing dates last
+        await pilot.press("S")
+        await settle(pilot)
+        assert "oldest first" in header(app)
+        dates = [r.published_at for r in listed(app) if r.published_at is not None]
+        assert dates == sorted(dates)
+        assert listed(app)[-1].published_at is None  # still last
+        await pilot.press("s", "s")
+        await settle(pilot)
+        assert "by title" in header(app)
+
+
+async def test_read_and_starred_marks_survive_a_restart_and_a_reindex(seeds: Path, tmp_path: Path) -> None:
+    app = build(seeds, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        first = listed(app)[0]
+        assert first.read  # shown, so read
+        await pilot.press("j")
+        await settle(pilot)
+        await pilot.press("f", "m")  # star the second, then mark it unread again
+        await settle(pilot)
+        second = listed(app)[1]
+        assert second.starred and not second.read
+    app.state.close()
+    shutil.rmtree(tmp_path / "cache")  # the cache holds no marks
+    again = build(seeds, tmp_path)
+    async with again.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        rows = listed(again)
+        assert rows[0].read
+        assert rows[1].starred and not rows[1].read
+        again.screen.query_one(ArticleList).move_to(0)
+        await pilot.press("n")
+        await settle(pilot)
+        assert again.screen.query_one(ArticleList).cursor == 1  # the next unread
+
+
+async def test_a_moved_file_keeps_its_marks(tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    write(folder, "a.md", article("Keep me", quality=9, webUrl="https://x.example/keep"))
+    write(folder, "b.md", article("Other", quality=1))
+    app = build(folder, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+    app.state.close()
+    (folder / "sub").mkdir()
+    (folder / "a.md").rename(folder / "sub" / "renamed.md")
+    again = build(folder, tmp_path)
+    async with again.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        [kept] = [r for r in listed(again) if r.title == "Keep me"]
+        assert kept.starred and kept.path.endswith("renamed.md")
+
+
+def test_is_read_unread_and_starred_in_the_query_language(tmp_path: Path, capsys) -> None:
+    import json
+
+    from reader.cli import main
+    from reader.state import State
+
+    folder = tmp_path / "news"
+    write(folder, "a.md", article("Seen", quality=3, webUrl="https://x.example/seen"))
+    write(folder, "b.md", article("Fresh", quality=2, webUrl="https://x.example/fresh"))
+    write(folder, "c.md", article("Loved", quality=1))  # no URL: keyed by its path
+    with State() as state:
+        state.mark_read(["https://x.example/seen"])
+        state.set_starred("path:c.md")
+
+    def titles(query: str) -> list[str]:
+        assert main(["list", str(folder), query, "--format", "json"]) == 0
+        return [row["title"] for row in json.loads(capsys.readouterr().out)]
+
+    assert titles("is:read") == ["Seen"]
+    assert titles("is:unread") == ["Fresh", "Loved"]
+    assert titles("is:starred") == ["Loved"]
+    assert titles("-is:starred is:unread") == ["Fresh"]
