@@ -917,6 +917,17 @@ class Library:
             joined = self.db.execute(f"SELECT group_concat(id) FROM ({sql} LIMIT -1)", params).fetchone()[0]
         return array("q", json.loads(f"[{joined}]") if joined else [])
 
+    def idents(self, ids: Iterable[int]) -> list[str]:
+        """The marks keys (reader.state.identity) of these articles."""
+        wanted = list(ids)
+        out: list[str] = []
+        with self._lock:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                out.extend(r[0] for r in self.db.execute(f"SELECT ident FROM articles WHERE id IN ({marks})", chunk))
+        return out
+
     def rows(self, ids: Iterable[int]) -> list[Row]:
         """The articles with these ids, in the order given (missing ones left out)."""
         wanted = list(ids)

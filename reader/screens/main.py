@@ -28,7 +28,7 @@ from reader.text import clean
 from reader.widgets.article_list import ArticleList
 from reader.widgets.article_view import ArticleView, RelatedList
 from reader.widgets.search import SearchBar
-from reader.widgets.topics import TopicList
+from reader.widgets.topics import SEARCH, STARRED, UNREAD, TopicList
 
 NARROW = 110  # below this width the panes stack and the sidebar folds away
 TINY_WIDTH, TINY_HEIGHT = 50, 14  # below either, only the list shows
@@ -61,6 +61,8 @@ class MainScreen(Screen):
         Binding("slash", "search", "Search", id="search", tooltip="Search with the query language"),
         Binding("m", "toggle_read", "Unread", id="mark.read", tooltip="Mark the article read or unread"),
         Binding("f", "toggle_star", "Star", id="mark.star", tooltip="Star or unstar the article"),
+        Binding("A", "mark_all_read", "Mark all read", id="mark.all", tooltip="Mark every article in this view read", show=False),
+        Binding("w", "save_search", "Save search", id="search.save", tooltip="Save the current search under a name", show=False),
         Binding("n", "next_unread(1)", "Next unread", id="next_unread", tooltip="Next unread article", show=False),
         Binding("N", "next_unread(-1)", "Previous unread", id="previous_unread", tooltip="Previous unread article", show=False),
         Binding("s", "cycle_sort", "Sort", id="sort", tooltip="Sort by quality, date, heat, title"),
@@ -84,6 +86,7 @@ class MainScreen(Screen):
         self._wanted: str | None = None  # the file the pane should show
         self._loading = False
         self.watcher = None
+        self._recount = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -142,6 +145,13 @@ class MainScreen(Screen):
         if fresh:
             row.read, row.starred = fresh[0].read, fresh[0].starred
             self.query_one(ArticleList).refresh_row(row)
+        self._sidebar_timer()
+
+    def _sidebar_timer(self) -> None:
+        """Recount the sidebar a moment after the last change of marks."""
+        if self._recount is not None:
+            self._recount.stop()
+        self._recount = self.set_timer(0.5, self.refresh_sidebar)
 
     def _marked_row(self) -> Row | None:
         view = self.query_one(ArticleView)
@@ -168,6 +178,57 @@ class MainScreen(Screen):
                     return
             index += step * len(window)
         self.notify("No more unread articles this way.", timeout=2)
+
+    def action_mark_all_read(self) -> None:
+        from reader.screens.ask import Confirm
+
+        count = self.query_one(ArticleList).count
+        if not count or self.state is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._mark_all(array("q", self.query_one(ArticleList).ids))
+
+        self.app.push_screen(Confirm(f"Mark all {count:,} articles in “{self.view_label()}” read?"), answered)
+
+    @work(thread=True, group="marks")
+    def _mark_all(self, ids: array) -> None:
+        from reader.state import StateError
+
+        try:
+            changed = self.state.mark_read(self.library.idents(ids))
+        except StateError as exc:
+            self.app.call_from_thread(self.notify, clean(str(exc)), severity="error")
+            return
+        self.app.call_from_thread(self._after_marking_all, changed)
+
+    def _after_marking_all(self, changed: int) -> None:
+        self.query_one(ArticleList).forget_rows()
+        self.notify(f"Marked {changed:,} articles read.", timeout=3)
+        self.refresh_sidebar()
+
+    def action_save_search(self) -> None:
+        from reader.screens.ask import AskName
+        from reader.state import StateError
+
+        text = self.current_query().text.strip() if self.view.search.text else ""
+        if not text or self.state is None:
+            self.notify("Search first (/), then save the search with w.", severity="warning")
+            return
+
+        def named(name: str | None) -> None:
+            if not name:
+                return
+            try:
+                self.state.save_search(name, text)
+            except StateError as exc:
+                self.notify(clean(str(exc)), severity="error")
+                return
+            self.notify(f"Saved “{clean(name)}”: {clean(text)}", timeout=3)
+            self.refresh_sidebar()
+
+        self.app.push_screen(AskName("Save this search as:"), named)
 
     def _ordered(self, ids: list[int]) -> list[Row]:
         by_id = {row.id: row for row in self.rows_with_marks(ids)}
@@ -204,11 +265,39 @@ class MainScreen(Screen):
     # loading ------------------------------------------------------------------
 
     def current_query(self) -> Query:
+        """The sidebar's choice and the search bar's query, together."""
         search = self.view.search
-        if self.view.topic is None:
+        chosen = self.view.topic
+        if chosen is None:
             return search
-        topic = Term("topic", self.view.topic)
-        return Query(text=f'topic:"{self.view.topic}" {search.text}'.strip(), terms=(topic, *search.terms), sort=search.sort)
+        sort = search.sort
+        if chosen == UNREAD:
+            terms: tuple[Term, ...] = (Term("is", "unread"),)
+        elif chosen == STARRED:
+            terms = (Term("is", "starred"),)
+        elif isinstance(chosen, tuple) and chosen[0] == SEARCH:
+            from reader.query import QueryError, parse_query
+
+            try:
+                saved = parse_query(chosen[2])
+            except QueryError:
+                saved = Query()
+            terms, sort = saved.terms, sort or saved.sort
+        else:
+            terms = (Term("topic", chosen),)
+        return Query(text=search.text, terms=(*terms, *search.terms), sort=sort)
+
+    def view_label(self) -> str:
+        chosen = self.view.topic
+        if chosen is None:
+            return "All"
+        if chosen == UNREAD:
+            return "Unread"
+        if chosen == STARRED:
+            return "Starred"
+        if isinstance(chosen, tuple):
+            return f"⌕ {clean(chosen[1])}"
+        return clean(str(chosen))
 
     @work(thread=True, exclusive=True, group="ids")
     def load_ids(self, keep: int | None = None) -> None:
@@ -219,9 +308,43 @@ class MainScreen(Screen):
         if get_current_worker().is_cancelled:
             return
         self.app.call_from_thread(self._show_ids, ids, keep, total)
+        self._sidebar(total)
+
+    @work(thread=True, exclusive=True, group="sidebar")
+    def refresh_sidebar(self) -> None:
+        """Counts again (after marks changed)."""
+        self._sidebar(self.library.article_count())
+
+    def _sidebar(self, total: int) -> None:
+        """Topic counts, then unread counts and the saved searches (from the state file)."""
         topics = self.library.topics(with_quality=False)
+        if get_current_worker().is_cancelled:
+            return
+        sidebar = self.query_one(TopicList)
+        self.app.call_from_thread(sidebar.set_topics, total, topics)
+        if self.state is None:
+            return
+        from reader.query import QueryError, parse_query
+        from reader.state import StateError
+
+        unread_query = Query(terms=(Term("is", "unread"),))
+        unread = {name.casefold(): n for name, n, _ in self.library.topics(unread_query)}
+        views: list[tuple[object, str, int]] = [
+            (UNREAD, "Unread", self.library.count(unread_query)),
+            (STARRED, "Starred", self.library.count(Query(terms=(Term("is", "starred"),)))),
+        ]
+        try:
+            searches = self.state.searches()
+        except StateError:
+            searches = []
+        for name, text in searches:
+            try:
+                count = self.library.count(parse_query(text))
+            except QueryError:
+                continue
+            views.append(((SEARCH, name, text), f"⌕ {clean(name)}", count))
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.query_one(TopicList).set_topics, total, topics)
+            self.app.call_from_thread(sidebar.set_topics, total, topics, unread, views)
 
     def _show_ids(self, ids: array, keep: int | None, total: int) -> None:
         articles = self.query_one(ArticleList)
@@ -238,7 +361,7 @@ class MainScreen(Screen):
     def _header(self) -> None:
         articles = self.query_one(ArticleList)
         text = Text()
-        text.append(clean(self.view.topic) if self.view.topic else "All", style="bold")
+        text.append(self.view_label(), style="bold")
         sort = self.view.sort or self.view.search.sort
         if sort is None:
             order = "best match first" if self.view.search.has_text_search else "best first"

@@ -13,6 +13,11 @@ from textual.widgets.option_list import Option
 from reader.text import clean
 
 
+UNREAD = "\0unread"
+STARRED = "\0starred"
+SEARCH = "\0search"
+
+
 class TopicList(OptionList):
     """Choosing a topic filters the article list (None means all articles)."""
 
@@ -25,24 +30,40 @@ class TopicList(OptionList):
 
     @dataclass
     class Chosen(Message):
-        topic: str | None
+        topic: object  # None, a topic name, UNREAD, STARRED or (SEARCH, name, query)
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.topics: list[str | None] = [None]
-        self.chosen: str | None = None
-        self._data: tuple[int, list[tuple[str, int, float | None]]] | None = None
+        # One entry an option: None (all), UNREAD, STARRED, (SEARCH, name, query) or a topic name.
+        self.topics: list[object] = [None]
+        self.chosen: object = None
+        self._data: tuple = ()
         self._width = 0
 
-    def set_topics(self, total: int, topics: list[tuple[str, int, float | None]]) -> None:
-        """Fill the list, keeping the highlight on the same topic."""
-        self._data = (total, topics)
+    def set_topics(
+        self,
+        total: int,
+        topics: list[tuple[str, int, float | None]],
+        unread: dict[str, int] | None = None,
+        views: list[tuple[object, str, int]] | None = None,
+    ) -> None:
+        """Fill the list, keeping the highlight on the same entry.
+
+        ``unread`` maps a topic to its unread count; ``views`` are extra
+        entries (Unread, Starred, saved searches) as (value, label, count).
+        """
+        self._data = (total, topics, unread, views)
         self._width = self.size.width
         width = max(8, self.size.width - 4)
         highlighted = self.topics[self.highlighted] if self.highlighted is not None and self.highlighted < len(self.topics) else self.chosen
-        self.topics = [None] + [name for name, _, _ in topics]
-        options = [Option(self._label("All", total, width), id="all")]
-        options += [Option(self._label(clean(name), count, width)) for name, count, _ in topics]
+        views = views or []
+        self.topics = [None] + [value for value, _, _ in views] + [name for name, _, _ in topics]
+        options = [Option(self._label("All", str(total), width), id="all")]
+        options += [Option(self._label(label, str(count), width, style="italic")) for _, label, count in views]
+        for name, count, _ in topics:
+            left = (unread or {}).get(name.casefold(), count) if unread is not None else count
+            number = str(count) if left == count else f"{left}/{count}"
+            options.append(Option(self._label(clean(name), number, width)))
         self.set_options(options)
         if highlighted in self.topics:
             self.highlighted = self.topics.index(highlighted)
@@ -50,13 +71,12 @@ class TopicList(OptionList):
             self.highlighted = 0
 
     def on_resize(self) -> None:
-        if self._data is not None and self.size.width != self._width:
+        if self._data and self.size.width != self._width:
             self.set_topics(*self._data)
 
     @staticmethod
-    def _label(name: str, count: int, width: int) -> Text:
-        number = str(count)
-        label = Text(name)
+    def _label(name: str, number: str, width: int, style: str = "") -> Text:
+        label = Text(name, style=style)
         label.truncate(max(1, width - len(number) - 1), overflow="ellipsis")
         label.append(" " * max(1, width - label.cell_len - len(number)))
         label.append(number, style="dim")
