@@ -1,4 +1,4 @@
-"""The `reader` command: the app with no command, or list/check/topics/show.
+"""The `reader` command: the app with no command, or list/check/topics/show/config/state.
 
 Every string from a file is printed as rich.text.Text (never markup) after
 its control characters are removed, or as escaped JSON.
@@ -20,7 +20,7 @@ from typing import Any, NoReturn, Sequence
 
 from reader import __version__
 
-COMMANDS = ("list", "check", "topics", "show")
+COMMANDS = ("list", "check", "topics", "show", "config", "state")
 FORMATS = ("table", "json", "jsonl", "csv")
 
 
@@ -122,12 +122,21 @@ def _looks_like_path(word: str) -> bool:
     return ("/" in word and ":" not in word.split("/")[0]) or word.lower().endswith((".md", ".markdown"))
 
 
-def default_paths() -> list[Path]:
-    from reader.config import load_config, seeds_dir
+def load_config_noting_problems():
+    """The user's config, each of its problems printed as one line on stderr."""
+    from reader.config import load_config
 
     config = load_config()
     for problem in config.problems:
         _notice(problem)
+    return config
+
+
+def default_paths(config=None) -> list[Path]:
+    from reader.config import seeds_dir
+
+    if config is None:
+        config = load_config_noting_problems()
     return config.library or [seeds_dir()]
 
 
@@ -166,8 +175,12 @@ class _DelayedProgress:
             self.bar.stop()
 
 
-def open_library(paths: list[Path]):
-    """The library for ``paths`` (or the default one), refreshed, with progress."""
+def open_library(paths: list[Path], config=None):
+    """The library for ``paths`` (or the config's, else the samples), refreshed, with progress.
+
+    ``config`` is one already loaded (and its problems shown); without it the
+    config is read when no paths are given.
+    """
     from reader.index import Library
 
     for path in paths:
@@ -175,7 +188,7 @@ def open_library(paths: list[Path]):
             raise UsageError(f"no such file or folder: {path}")
     from reader.state import default_path
 
-    library = Library(paths or default_paths(), notice=_notice)
+    library = Library(paths or default_paths(config), notice=_notice)
     library.state_path = default_path()  # is:read, is:starred (when there is a state file)
     progress = _DelayedProgress("Indexing articles")
     try:
@@ -315,6 +328,7 @@ def _quality_style(quality: float | None) -> str:
 
 
 def cmd_list(argv: Sequence[str]) -> int:
+    from reader.config import apply_config
     from reader.query import SORTS, QueryError, parse_query
 
     parser = _Parser(prog="reader list", description="List articles, best first.")
@@ -331,10 +345,12 @@ def cmd_list(argv: Sequence[str]) -> int:
         query = parse_query(text)
     except QueryError as exc:
         raise UsageError(f"bad query: {exc.message}\n{_indent(exc.pointer())}") from None
+    config = load_config_noting_problems()
+    # The config's sort (when neither --sort nor sort: is given and no words
+    # are searched) and its min_quality (as quality:>=N) go into the query.
+    query = apply_config(query, config)
     sort = None if args.sort == "relevance" else args.sort
-    if args.sort is None and query.sort is None and not query.has_text_search:
-        sort = "quality"
-    with open_library(paths) as library:
+    with open_library(paths, config) as library:
         rows = library.search(query, sort=sort, reverse=args.reverse, limit=args.limit, with_data=args.format != "table")
         total = library.count(query) if args.format == "table" else len(rows)
         _print_rows(rows, args.format, total)
@@ -484,6 +500,93 @@ def cmd_show(argv: Sequence[str]) -> int:
     return 0
 
 
+def cmd_config(argv: Sequence[str]) -> int:
+    from rich.text import Text
+
+    from reader.config import cache_dir, load_config
+    from reader.state import default_path
+    from reader.text import clean
+
+    parser = _Parser(prog="reader config", description="Show where reader keeps its files and the settings in effect.")
+    parser.parse_args(argv)
+    config = load_config()
+    console = _console(soft_wrap=True)
+    config_file = config.path
+    if config_file is not None and config_file.is_file():
+        status = "exists"
+    elif config_file is not None and config_file.exists():
+        status = "not a file"
+    else:
+        status = "not found; the defaults apply"
+    data_file = default_path()
+    cache = cache_dir()
+    for label, path, note in (
+        ("config file: ", config_file, status),
+        ("data file:   ", data_file, "exists" if data_file.exists() else "not made yet"),
+        ("cache folder:", cache, "exists" if cache.is_dir() else "not made yet"),
+    ):
+        console.print(Text(f"# {label} ", style="dim") + Text(clean(str(path))) + Text(f" ({note})", style="dim"))
+    console.print()
+    for line in config.to_toml_lines():
+        console.print(Text(line, style="dim" if line.startswith("#") else ""))
+    for problem in config.problems:
+        _notice(problem)
+    return 0
+
+
+STATE_USAGE = "reader state export FILE | reader state import FILE"
+
+
+def cmd_state(argv: Sequence[str]) -> int:
+    from rich.text import Text
+
+    from reader.state import State, StateError
+    from reader.text import clean
+
+    if argv and argv[0] in ("-h", "--help"):
+        sys.stdout.write(
+            f"usage: {STATE_USAGE}\n\n"
+            "export  write read and starred marks, saved searches and query history to FILE (JSON)\n"
+            "import  merge such a file into this computer's state (nothing is removed)\n"
+        )
+        return 0
+    if not argv:
+        raise UsageError(f"state needs export or import: {STATE_USAGE}")
+    action, rest = argv[0], argv[1:]
+    if action not in ("export", "import"):
+        raise UsageError(f"unknown state command {action!r}: {STATE_USAGE}")
+    parser = _Parser(
+        prog=f"reader state {action}",
+        description="Write your marks, saved searches and history to FILE." if action == "export" else "Merge a file made by `reader state export`.",
+    )
+    parser.add_argument("file", type=Path, metavar="FILE")
+    args = parser.parse_args(rest)
+    shown = clean(_display_path(str(args.file)))
+    try:
+        with State(notice=_notice) as state:
+            counts = state.export(args.file) if action == "export" else state.import_(args.file)
+    except StateError as exc:
+        _err_console().print(Text("reader: ", style="bold red") + Text(clean(str(exc))))
+        return 1
+    parts = (
+        _count(counts.read, "read mark"),
+        _count(counts.starred, "star"),
+        _count(counts.searches, "saved search", "saved searches"),
+        _count(counts.history, "history entry", "history entries"),
+    )
+    summary = ", ".join(parts)
+    if action == "export":
+        line = f"Exported {summary} to {shown}"
+    else:
+        line = f"Imported from {shown}: {summary} new"
+    _console(soft_wrap=True).print(Text(line))
+    return 0
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
 def cmd_app(argv: Sequence[str]) -> int:
     parser = _Parser(prog="reader", description="A terminal news reader for folders of Markdown articles with YAML front matter.")
     parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders of articles (default: the library in the config, else the sample articles)")
@@ -507,6 +610,9 @@ USAGE = """usage: reader [PATH...]                 open the reader app
        reader check [PATH...]
        reader topics [PATH...] [QUERY]
        reader show ID|PATH [LIBRARY...]
+       reader config                          where files live, and the settings in effect
+       reader state export FILE               save read/starred marks, saved searches, history
+       reader state import FILE               merge them back in (on this or another computer)
 """
 
 
@@ -515,7 +621,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if argv and argv[0] in COMMANDS:
             command, rest = argv[0], argv[1:]
-            return {"list": cmd_list, "check": cmd_check, "topics": cmd_topics, "show": cmd_show}[command](rest)
+            return {
+                "list": cmd_list,
+                "check": cmd_check,
+                "topics": cmd_topics,
+                "show": cmd_show,
+                "config": cmd_config,
+                "state": cmd_state,
+            }[command](rest)
         if argv and argv[0] in ("-h", "--help"):
             sys.stdout.write(USAGE)
             return 0

@@ -35,10 +35,24 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
         ],
     ),
     (
+        "Finding and keeping",
+        [
+            ("/", "search (the query language); results follow your typing"),
+            ("Enter / Esc in the search", "keep the search / clear it"),
+            ("↑ / ↓ in the search", "earlier / later searches"),
+            ("w", "save the search under a name (shown in the sidebar)"),
+            ("s / S", "sort by quality, date, heat, title / reverse"),
+            ("m", "mark read / unread (showing an article marks it read)"),
+            ("f", "star / unstar"),
+            ("n / N", "next / previous unread article"),
+            ("A", "mark every article in the view read (asks first)"),
+        ],
+    ),
+    (
         "Topics and the app",
         [
             ("t", "show / hide the topic list"),
-            ("Enter on a topic", "show only that topic (All shows everything)"),
+            ("Enter on a topic", "show only that topic; also Unread, Starred, saved searches"),
             ("ctrl+p", "command palette: every action, article titles, topics, themes"),
             ("?", "this help"),
             ("q", "quit"),
