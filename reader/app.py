@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from reader.commands import ArticleCommands
+from reader.config import Config
 from reader.state import State, StateError
 from reader.widgets.search import MemoryHistory
 from reader.index import Library
@@ -48,6 +49,15 @@ class ReaderApp(App[None]):
         return MainScreen(self.library, watch_files=self.watch)
 
     def on_mount(self) -> None:
+        config = getattr(self, "config", None)
+        if config is not None:
+            if config.theme:
+                try:
+                    self.theme = config.theme
+                except Exception:  # noqa: BLE001 - Textual says no to an unknown theme in its own way
+                    self.pending_notices.append(f"config: theme {config.theme!r} is not one of Textual's; using the default")
+            if config.keys:
+                self.set_keymap(config.keys)
         for message in self.pending_notices:
             self.notify(clean(message), severity="warning", timeout=8)
         self.pending_notices.clear()
@@ -154,11 +164,16 @@ def make_app(
     browser: str | None = None,
     library: Library | None = None,
     watch: bool = True,
+    config: Config | None = None,
 ) -> ReaderApp:
     """The app on a library, with everything a test may want to fix."""
     if library is None:
         library = Library(paths, cache_dir=cache_dir)
-    app = ReaderApp(library, now=now, browser=browser, watch=watch)
+    config = config or Config()
+    app = ReaderApp(library, now=now, browser=browser or config.browser, watch=watch)
+    app.config = config
+    app.mark_read_on_open = config.mark_read_on_open
+    app.pending_notices.extend(config.problems)
     library.notice = app.library_notice
     app.state = open_state(app.pending_notices.append)
     if app.state is not None:
@@ -195,8 +210,8 @@ def open_state(notice) -> State | None:
         return None
 
 
-def run_app(paths: list[Path], library: Library | None = None) -> int:
-    app = make_app(paths, library=library)
+def run_app(paths: list[Path], library: Library | None = None, config: Config | None = None) -> int:
+    app = make_app(paths, library=library, config=config)
     try:
         app.run()
     finally:

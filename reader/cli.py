@@ -595,14 +595,16 @@ def cmd_app(argv: Sequence[str]) -> int:
     for path in args.paths:
         if not os.path.exists(path):
             raise UsageError(f"no such file or folder: {path}")
-    paths = args.paths or default_paths()
+    from reader.config import load_config, seeds_dir
     from reader.index import Library
 
+    config = load_config()  # its problems are shown in the app, as notifications
+    paths = args.paths or config.library or [seeds_dir()]
     library = Library(paths)
     library.prefetch()  # the first screen's ids load while Textual is imported
     from reader.app import run_app
 
-    return run_app(paths, library)
+    return run_app(paths, library, config)
 
 
 USAGE = """usage: reader [PATH...]                 open the reader app

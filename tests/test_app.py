@@ -1059,8 +1059,11 @@ async def test_first_run_fills_the_list_and_keys_work_meanwhile(tmp_path: Path) 
     app.animation_level = "none"
     try:
         async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause(0.2)
             screen = app.screen
+            for _ in range(100):  # until the refresh is held at its first report (slow machines)
+                await pilot.pause(0.05)
+                if screen.query_one("#progress").display:
+                    break
             assert any(w.is_running and w.group == "refresh" for w in app.workers)
             assert "indexing" in flat(shown(screen.query_one("#list-header", Static)))
             assert "Indexing articles" in shown(article_list(app))

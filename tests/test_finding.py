@@ -182,3 +182,29 @@ def test_is_read_unread_and_starred_in_the_query_language(tmp_path: Path, capsys
     assert titles("is:unread") == ["Fresh", "Loved"]
     assert titles("is:starred") == ["Loved"]
     assert titles("-is:starred is:unread") == ["Fresh"]
+
+
+async def test_the_app_follows_the_config(seeds: Path, tmp_path: Path, xdg_dirs) -> None:
+    from reader.config import load_config
+
+    folder = xdg_dirs["XDG_CONFIG_HOME"] / "reader"
+    folder.mkdir()
+    (folder / "config.toml").write_text(
+        'sort = "date"\nmin_quality = 50\ntheme = "nord"\nmark_read_on_open = false\nbrowser = 12\n\n[keys]\nopen = "O"\n',
+        encoding="utf-8",
+    )
+    app = make_app([seeds], cache_dir=tmp_path / "cache", now=NOW, watch=False, config=load_config())
+    app.animation_level = "none"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        rows = listed(app)
+        assert rows and all(r.quality is not None and r.quality >= 50 for r in rows)
+        assert "newest first" in header(app)
+        assert app.theme == "nord"
+        assert app.state.all_read() == set()  # showing did not mark anything read
+        # The bad value is named with its line, in a notification.
+        assert any("config.toml:5" in n.message and "browser" in n.message for n in app._notifications)
+        # The key map applies: O opens, o no longer does.
+        assert app.screen.check_action("open_link", ()) is True
+        bindings = {b.binding.key for b in app.screen.active_bindings.values() if b.binding.action == "open_link"}
+        assert bindings == {"O"}

@@ -265,7 +265,16 @@ class MainScreen(Screen):
     # loading ------------------------------------------------------------------
 
     def current_query(self) -> Query:
-        """The sidebar's choice and the search bar's query, together."""
+        """The sidebar's choice and the search bar's query, with the config's defaults."""
+        query = self._chosen_query()
+        config = getattr(self.app, "config", None)
+        if config is None:
+            return query
+        from reader.config import apply_config
+
+        return apply_config(query, config)
+
+    def _chosen_query(self) -> Query:
         search = self.view.search
         chosen = self.view.topic
         if chosen is None:
@@ -362,7 +371,9 @@ class MainScreen(Screen):
         articles = self.query_one(ArticleList)
         text = Text()
         text.append(self.view_label(), style="bold")
-        sort = self.view.sort or self.view.search.sort
+        sort = self.view.sort or self.current_query().sort
+        if sort == "quality" and not self.view.search.has_text_search:
+            sort = None
         if sort is None:
             order = "best match first" if self.view.search.has_text_search else "best first"
             if self.view.reverse:
