@@ -386,6 +386,8 @@ class Library:
         self._next_id = 1
         self._prefetched: tuple[threading.Thread, dict[str, Any]] | None = None
         self.state_path: Path | None = None  # the user's marks, for is:read and friends
+        self._search: sqlite3.Connection | None = None
+        self._search_lock = threading.Lock()
         self._state_attached = False
 
     # connections ----------------------------------------------------------------------
@@ -472,6 +474,10 @@ class Library:
                 self._db.close()
             self._db = None
             self._state_attached = False
+        with self._search_lock:
+            if self._search is not None:
+                self._search.close()
+                self._search = None
 
     def __enter__(self) -> "Library":
         return self
@@ -784,6 +790,11 @@ class Library:
         if query is None:
             return clauses, params, match
         positive = [t for t in query.words if not t.negated]
+        if prefix_last and positive and query.terms and positive[-1] is query.terms[-1]:
+            last = positive[-1]
+            if last.kind == "word" and len(str(last.value)) < 3 and not query.text.endswith(" "):
+                # Still being typed and too short to be a useful prefix: not yet part of the search.
+                positive = positive[:-1]
         if positive:
             match = fts_expression(positive, prefix_last)
         for term in query.terms:
@@ -817,10 +828,25 @@ class Library:
         try:
             with self._lock:
                 self.db.execute("ATTACH DATABASE ? AS st", (os.fspath(self.state_path),))
+            with self._search_lock:
+                if self._search is not None:
+                    self._search.execute("ATTACH DATABASE ? AS st", (os.fspath(self.state_path),))
         except sqlite3.Error:
             return False
         self._state_attached = True
         return True
+
+    def _search_connection(self) -> sqlite3.Connection:
+        """A connection of its own for id lists, so a search can be interrupted
+        (when a newer one comes) without touching anything else."""
+        main = self.db
+        if self.db_path is None:
+            return main
+        if self._search is None:
+            self._search = self._connect(self.db_path)
+            if self._state_attached and self.state_path is not None:
+                self._search.execute("ATTACH DATABASE ? AS st", (os.fspath(self.state_path),))
+        return self._search
 
     def _provider_condition(self, needle: str) -> tuple[str, list[Any]]:
         """provider:x matches any provider whose name or domain holds x.
@@ -913,9 +939,21 @@ class Library:
         # One row, not one a match: SQLite builds the list in C with the GIL
         # released, so the screen's thread is not slowed by 100k row steps.
         # (LIMIT -1 keeps the subquery, and so its order, as written.)
-        with self._lock:
-            joined = self.db.execute(f"SELECT group_concat(id) FROM ({sql} LIMIT -1)", params).fetchone()[0]
+        with self._search_lock:
+            db = self._search_connection()
+            lock = self._lock if db is self._db else _NO_LOCK
+            with lock:
+                joined = db.execute(f"SELECT group_concat(id) FROM ({sql} LIMIT -1)", params).fetchone()[0]
         return array("q", json.loads(f"[{joined}]") if joined else [])
+
+    def interrupt(self) -> None:
+        """Stop an id list being read for an earlier search (it raises "interrupted")."""
+        db = self._search
+        if db is not None:
+            try:
+                db.interrupt()
+            except sqlite3.ProgrammingError:
+                pass
 
     def idents(self, ids: Iterable[int]) -> list[str]:
         """The marks keys (reader.state.identity) of these articles."""
@@ -1003,6 +1041,17 @@ class Library:
     def article_count(self) -> int:
         with self._lock:
             return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+
+class _NoLock:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+_NO_LOCK = _NoLock()
 
 
 def _use_wal(db: sqlite3.Connection, timeout: float = 5.0) -> None:

@@ -7,6 +7,7 @@ that hand results back with call_from_thread.
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from array import array
 from dataclasses import dataclass, field
@@ -308,16 +309,34 @@ class MainScreen(Screen):
             return f"⌕ {clean(chosen[1])}"
         return clean(str(chosen))
 
+    def load_ids(self, keep: int | None = None, counts: bool = True) -> None:
+        """Show the current view's articles (and, with ``counts``, recount the sidebar).
+
+        A query still running for an earlier view is interrupted: while
+        typing a search, only the newest query matters.
+        """
+        self.library.interrupt()
+        self._load_ids(keep, counts)
+
     @work(thread=True, exclusive=True, group="ids")
-    def load_ids(self, keep: int | None = None) -> None:
-        """The ordered ids of the current view, and the topic counts."""
+    def _load_ids(self, keep: int | None, counts: bool) -> None:
         query = self.current_query()
-        ids = self.library.ids(query, self.view.sort, self.view.reverse, prefix_last=True)
-        total = self.library.article_count()
+        try:
+            ids = self.library.ids(query, self.view.sort, self.view.reverse, prefix_last=True)
+            total = self.library.article_count()
+        except sqlite3.OperationalError as exc:
+            if "interrupt" in str(exc):
+                return  # a newer view took over
+            raise
         if get_current_worker().is_cancelled:
             return
         self.app.call_from_thread(self._show_ids, ids, keep, total)
-        self._sidebar(total)
+        if counts:
+            try:
+                self._sidebar(total)
+            except sqlite3.OperationalError as exc:
+                if "interrupt" not in str(exc):
+                    raise
 
     @work(thread=True, exclusive=True, group="sidebar")
     def refresh_sidebar(self) -> None:
@@ -628,7 +647,7 @@ class MainScreen(Screen):
         words = [str(t.value).rstrip("*") for t in event.query.words if not t.negated]
         self.query_one(ArticleList).highlight = words
         self.query_one(ArticleView).highlight = words
-        self.load_ids()
+        self.load_ids(counts=False)
 
     @on(SearchBar.Done)
     def _search_done(self, event: SearchBar.Done) -> None:

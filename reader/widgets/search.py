@@ -22,7 +22,7 @@ from textual.widgets import Input, Static
 from reader.query import Query, QueryError, parse_query
 from reader.text import clean
 
-DEBOUNCE = 0.12  # seconds of quiet before a half-typed query is run
+DEBOUNCE = 0.04  # seconds of quiet before a half-typed query is run
 
 
 class History(Protocol):
