@@ -242,7 +242,6 @@ class MainScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#progress").display = False
-        self.query_one(SearchBar).display = False
         view = self.query_one(ArticleView)
         view.now = getattr(self.app, "now", None)
         self.query_one(ArticleList).focus()
@@ -636,9 +635,7 @@ class MainScreen(Screen):
         self.load_ids()
 
     def action_search(self) -> None:
-        bar = self.query_one(SearchBar)
-        bar.display = True
-        bar.focus_input()
+        self.query_one(SearchBar).focus_input()
 
     @on(SearchBar.Changed)
     def _search_changed(self, event: SearchBar.Changed) -> None:
@@ -651,9 +648,6 @@ class MainScreen(Screen):
 
     @on(SearchBar.Done)
     def _search_done(self, event: SearchBar.Done) -> None:
-        bar = self.query_one(SearchBar)
-        if event.cleared:
-            bar.display = False
         self.query_one(ArticleList).focus()
 
     # topics -------------------------------------------------------------------

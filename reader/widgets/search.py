@@ -47,6 +47,8 @@ class MemoryHistory:
 
 
 class SearchInput(Input):
+    """Focusable only while in use: `/` opens it, and tab does not stop here."""
+
     BINDINGS = [
         Binding("up", "older", "Older query", id="search.older", tooltip="An earlier query", show=False),
         Binding("down", "newer", "Newer query", id="search.newer", tooltip="A later query", show=False),
@@ -104,14 +106,21 @@ class SearchBar(Vertical):
         self._recall: int | None = None
 
     def compose(self) -> ComposeResult:
-        yield SearchInput(placeholder="search: words, \"phrases\", topic:, provider:, quality:>=60, since:, is:, -not", id="search-input")
+        yield SearchInput(placeholder="/ search: words \"a phrase\" topic: provider: quality:>=60 since: is:unread -not", id="search-input")
         yield Static(id="search-error")
 
     def on_mount(self) -> None:
         self.query_one("#search-error").display = False
+        self.query_one(SearchInput).can_focus = False
+
+    def on_descendant_blur(self) -> None:
+        self.query_one(SearchInput).can_focus = False
 
     def focus_input(self) -> None:
-        self.query_one(SearchInput).focus()
+        field = self.query_one(SearchInput)
+        field.can_focus = True
+        # At once, not queued: keys typed right after `/` must reach the bar.
+        self.app.set_focus(field)
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
