@@ -209,3 +209,33 @@ async def test_the_app_follows_the_config(seeds: Path, tmp_path: Path, xdg_dirs)
         assert app.screen.check_action("open_link", ()) is True
         bindings = {b.binding.key for b in app.screen.active_bindings.values() if b.binding.action == "open_link"}
         assert bindings == {"O"}
+
+
+async def test_quick_filters_show_and_clear_with_one_key(seeds: Path, tmp_path: Path) -> None:
+    app = build(seeds, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        total = len(listed(app))
+        await pilot.press("plus", "plus", "plus", "plus", "plus")  # quality >= 50
+        await settle(pilot)
+        rows = listed(app)
+        assert rows and all(r.quality is not None and r.quality >= 50 for r in rows)
+        assert "quality ≥ 50" in header(app)
+        await pilot.press("minus")
+        await settle(pilot)
+        assert "quality ≥ 40" in header(app)
+        await pilot.press("u")
+        await settle(pilot)
+        assert all(r.published is not False for r in listed(app))
+        assert "published only" in header(app)
+        await pilot.press("p")
+        await settle(pilot)
+        app.screen.query_one("#ask-input").value = "northwind"  # in place of the suggestion
+        await pilot.press("enter")
+        await settle(pilot)
+        rows = listed(app)
+        assert rows and all("northwind" in (r.provider or "").lower() + (r.domain or "") for r in rows)
+        await pilot.press("x")
+        await settle(pilot)
+        assert len(listed(app)) == total
+        assert "x clears" not in header(app)

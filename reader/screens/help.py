@@ -46,6 +46,10 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("f", "star / unstar"),
             ("n / N", "next / previous unread article"),
             ("A", "mark every article in the view read (asks first)"),
+            ("+ / -", "raise / lower the minimum quality by 10"),
+            ("u", "hide / show unpublished articles"),
+            ("p", "only one provider's articles"),
+            ("x", "clear those quick filters (shown in the list's header)"),
         ],
     ),
     (

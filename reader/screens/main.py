@@ -49,6 +49,10 @@ class View:
     search: Query = field(default_factory=Query)  # the search bar's last good query
     sort: str | None = None  # None: quality, or relevance when the search has words
     reverse: bool = False
+    # Quick filters (no typing): a minimum quality, unpublished hidden, one provider.
+    min_quality: float | None = None
+    hide_unpublished: bool = False
+    provider: str | None = None
     history: list[Place] = field(default_factory=list)
 
 
@@ -62,6 +66,11 @@ class MainScreen(Screen):
         Binding("slash", "search", "Search", id="search", tooltip="Search with the query language"),
         Binding("m", "toggle_read", "Unread", id="mark.read", tooltip="Mark the article read or unread"),
         Binding("f", "toggle_star", "Star", id="mark.star", tooltip="Star or unstar the article"),
+        Binding("plus,equals_sign", "quality_step(10)", "Quality +10", id="filter.quality_up", tooltip="Raise the minimum quality by 10", show=False),
+        Binding("minus", "quality_step(-10)", "Quality -10", id="filter.quality_down", tooltip="Lower the minimum quality by 10", show=False),
+        Binding("u", "toggle_unpublished", "Hide unpublished", id="filter.unpublished", tooltip="Hide or show unpublished articles", show=False),
+        Binding("p", "choose_provider", "Provider", id="filter.provider", tooltip="Show only one provider's articles", show=False),
+        Binding("x", "clear_filters", "Clear filters", id="filter.clear", tooltip="Clear the quick filters", show=False),
         Binding("A", "mark_all_read", "Mark all read", id="mark.all", tooltip="Mark every article in this view read", show=False),
         Binding("w", "save_search", "Save search", id="search.save", tooltip="Save the current search under a name", show=False),
         Binding("n", "next_unread(1)", "Next unread", id="next_unread", tooltip="Next unread article", show=False),
@@ -265,8 +274,12 @@ class MainScreen(Screen):
     # loading ------------------------------------------------------------------
 
     def current_query(self) -> Query:
-        """The sidebar's choice and the search bar's query, with the config's defaults."""
+        """The sidebar's choice, the search bar's query and the quick filters,
+        with the config's defaults."""
         query = self._chosen_query()
+        filters = self._filter_terms()
+        if filters:
+            query = Query(text=query.text, terms=(*query.terms, *filters), sort=query.sort)
         config = getattr(self.app, "config", None)
         if config is None:
             return query
@@ -404,6 +417,9 @@ class MainScreen(Screen):
         if self.view.search.text:
             text.append("  /", style="bold")
             text.append(clean(self.view.search.text))
+        filters = self.filters_text()
+        if filters:
+            text.append(f"  [{filters}; x clears]", style="yellow")
         if self._indexing:
             text.append("  · indexing…", style="italic")
         self.query_one("#list-header", Static).update(text)
@@ -624,6 +640,56 @@ class MainScreen(Screen):
     # sorting and searching -------------------------------------------------------
 
     SORTS = (None, "date", "heat", "title")
+
+    def _filter_terms(self) -> tuple[Term, ...]:
+        view = self.view
+        terms: list[Term] = []
+        if view.min_quality is not None:
+            terms.append(Term("quality", view.min_quality, False, ">="))
+        if view.hide_unpublished:
+            terms.append(Term("is", "unpublished", True))
+        if view.provider:
+            terms.append(Term("provider", view.provider))
+        return tuple(terms)
+
+    def filters_text(self) -> str:
+        view = self.view
+        parts = []
+        if view.min_quality is not None:
+            parts.append(f"quality ≥ {int(view.min_quality)}")
+        if view.hide_unpublished:
+            parts.append("published only")
+        if view.provider:
+            parts.append(f"provider: {clean(view.provider)}")
+        return ", ".join(parts)
+
+    def action_quality_step(self, step: int) -> None:
+        """Raise (+10) or lower (-10) the minimum quality."""
+        current = self.view.min_quality or 0
+        value = max(0, current + step)
+        self.view.min_quality = value if value > 0 else None
+        self.load_ids()
+
+    def action_toggle_unpublished(self) -> None:
+        self.view.hide_unpublished = not self.view.hide_unpublished
+        self.load_ids()
+
+    def action_choose_provider(self) -> None:
+        from reader.screens.ask import AskName
+
+        def chosen(name: str | None) -> None:
+            self.view.provider = name
+            self.load_ids()
+
+        row = self.query_one(ArticleList).current_row
+        suggestion = (row.provider or row.domain or "") if row else ""
+        self.app.push_screen(AskName("Only articles from the provider (name or domain, part of it is enough):", suggestion), chosen)
+
+    def action_clear_filters(self) -> None:
+        self.view.min_quality = None
+        self.view.hide_unpublished = False
+        self.view.provider = None
+        self.load_ids()
 
     def action_cycle_sort(self) -> None:
         current = self.view.sort if self.view.sort in self.SORTS else None
