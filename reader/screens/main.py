@@ -361,9 +361,10 @@ class MainScreen(Screen):
         if get_current_worker().is_cancelled:
             return
         sidebar = self.query_one(TopicList)
-        self.app.call_from_thread(sidebar.set_topics, total, topics)
         if self.state is None:
+            self.app.call_from_thread(sidebar.set_topics, total, topics)
             return
+        # With a state file, everything at once: entries must not shift under the cursor.
         from reader.query import QueryError, parse_query
         from reader.state import StateError
 
