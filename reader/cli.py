@@ -284,7 +284,6 @@ def _csv_num(value: Any) -> str:
 
 
 def _print_table(rows, total: int) -> None:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
@@ -362,7 +361,6 @@ def _indent(text: str) -> str:
 
 
 def cmd_check(argv: Sequence[str]) -> int:
-    from rich.console import Console
     from rich.text import Text
 
     from reader.text import clean
@@ -393,11 +391,9 @@ def cmd_check(argv: Sequence[str]) -> int:
 
 
 def cmd_topics(argv: Sequence[str]) -> int:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    from reader.format import score
     from reader.query import QueryError, parse_query
     from reader.text import clean
 
@@ -462,7 +458,6 @@ def _urls_in(db_path: Path, urls: list[str]) -> set[str]:
 
 
 def cmd_show(argv: Sequence[str]) -> int:
-    from rich.console import Console
 
     from reader.index import article_uid
     from reader.parse import parse_file
