@@ -825,16 +825,24 @@ class Library:
             return True
         if self.state_path is None or not os.path.exists(self.state_path):
             return False
-        try:
-            with self._lock:
-                self.db.execute("ATTACH DATABASE ? AS st", (os.fspath(self.state_path),))
-            with self._search_lock:
-                if self._search is not None:
-                    self._search.execute("ATTACH DATABASE ? AS st", (os.fspath(self.state_path),))
-        except sqlite3.Error:
-            return False
-        self._state_attached = True
-        return True
+        with self._lock:
+            if self._state_attached:
+                return True
+            try:
+                for db in (self.db, self._search):
+                    if db is None:
+                        continue
+                    names = [r[0] for r in db.execute("PRAGMA database_list")]
+                    if "st" not in names:
+                        db.execute("ATTACH DATABASE ? AS st", (os.fspath(self.state_path),))
+                    tables = db.execute("SELECT count(*) FROM st.sqlite_master WHERE name IN ('read', 'starred')").fetchone()[0]
+                    if tables != 2:
+                        db.execute("DETACH DATABASE st")
+                        return False  # not a state file (yet): no marks to ask about
+            except sqlite3.Error:
+                return False
+            self._state_attached = True
+            return True
 
     def _search_connection(self) -> sqlite3.Connection:
         """A connection of its own for id lists, so a search can be interrupted

@@ -339,21 +339,24 @@ class MainScreen(Screen):
         except sqlite3.OperationalError as exc:
             if "interrupt" in str(exc):
                 return  # a newer view took over
-            raise
+            self.app.call_from_thread(self.notify, f"The list could not be read: {clean(str(exc))}", severity="error")
+            return
         if get_current_worker().is_cancelled:
             return
         self.app.call_from_thread(self._show_ids, ids, keep, total)
         if counts:
             try:
                 self._sidebar(total)
-            except sqlite3.OperationalError as exc:
-                if "interrupt" not in str(exc):
-                    raise
+            except sqlite3.Error:
+                pass  # the counts stay as they were; the list itself is shown
 
     @work(thread=True, exclusive=True, group="sidebar")
     def refresh_sidebar(self) -> None:
         """Counts again (after marks changed)."""
-        self._sidebar(self.library.article_count())
+        try:
+            self._sidebar(self.library.article_count())
+        except sqlite3.Error:
+            pass  # the counts stay as they were
 
     def _sidebar(self, total: int) -> None:
         """Topic counts, then unread counts and the saved searches (from the state file)."""
