@@ -388,6 +388,7 @@ class Library:
         self.state_path: Path | None = None  # the user's marks, for is:read and friends
         self._search: sqlite3.Connection | None = None
         self._search_lock = threading.Lock()
+        self._provider_keys: list[str] | None = None  # distinct providers, for provider:
         self._state_attached = False
 
     # connections ----------------------------------------------------------------------
@@ -474,6 +475,7 @@ class Library:
                 self._db.close()
             self._db = None
             self._state_attached = False
+            self._provider_keys = None
         with self._search_lock:
             if self._search is not None:
                 self._search.close()
@@ -573,6 +575,8 @@ class Library:
             if db is not self._memory:
                 db.close()
         self.walk_problems = problems
+        if stats.parsed or stats.removed:
+            self._provider_keys = None
         if self._db is None:
             self.open_cached()
         stats.seconds = time.perf_counter() - started
@@ -862,8 +866,11 @@ class Library:
         The few hundred distinct providers are matched here, so SQLite looks
         up the articles through an index instead of testing every row.
         """
-        with self._lock:
-            keys = [k for (k,) in self.db.execute("SELECT DISTINCT provider_key FROM articles")]
+        keys = self._provider_keys
+        if keys is None:
+            with self._lock:
+                keys = [k for (k,) in self.db.execute("SELECT DISTINCT provider_key FROM articles")]
+            self._provider_keys = keys  # until a refresh changes the articles
         wanted = needle.casefold()
         hits = [k for k in keys if wanted in k]
         if not hits:
