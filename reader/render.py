@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from reader.format import absolute, relative, score
-from reader.model import Article
+from reader.model import Article, Related
 from reader.text import clean, clean_block
 
 MAX_BODY_CHARS = 200_000
@@ -81,6 +81,18 @@ def body_markdown(body: str) -> RenderableType:
     return Group(markdown, note) if note else markdown
 
 
+def related_details(item: Related, date_only: bool = False) -> str:
+    """'Provider · date · quality N' for a related article (the parts it has)."""
+    details = []
+    if item.provider is not None:
+        details.append(clean(item.provider.label()))
+    if item.published_at is not None:
+        details.append(absolute(item.published_at)[:10] if date_only else absolute(item.published_at))
+    if item.quality is not None:
+        details.append(f"quality {score(item.quality)}")
+    return " · ".join(d for d in details if d)
+
+
 def related_lines(article: Article, in_library: Iterable[str] = ()) -> list[RenderableType]:
     inside = set(in_library)
     out: list[RenderableType] = []
@@ -89,9 +101,8 @@ def related_lines(article: Article, in_library: Iterable[str] = ()) -> list[Rend
         line.append(clean(item.title) or "(untitled)", style="bold")
         if item.url and item.url in inside:
             line.append("  [in library]", style="green")
-        details = [clean(item.provider.label()) if item.provider else "", absolute(item.published_at) if item.published_at else "", f"quality {score(item.quality)}" if item.quality is not None else ""]
         out.append(line)
-        meta = "   " + " · ".join(d for d in details if d)
+        meta = "   " + related_details(item)
         out.append(Text(meta, style="dim"))
         if item.url:
             out.append(Text("   " + clean(item.url), style="blue"))

@@ -176,15 +176,11 @@ class ArticleView(VerticalScroll, can_focus=True):
         text.append(clean(item.title) or "(untitled)", style="bold")
         if item.url and item.url in self.in_library:
             text.append("  ◆ in library", style="green")
-        details = []
-        if item.provider is not None:
-            details.append(clean(item.provider.label()))
-        if item.published_at is not None:
-            details.append(absolute(item.published_at)[:10])
-        if item.quality is not None:
-            details.append(f"quality {score(item.quality)}")
+        from reader.render import related_details
+
+        details = related_details(item, date_only=True)
         if details:
-            text.append("\n   " + " · ".join(details), style="dim")
+            text.append("\n   " + details, style="dim")
         if item.excerpt:
             excerpt = clean(item.excerpt)
             text.append("\n   " + (excerpt if len(excerpt) <= 240 else excerpt[:239] + "…"))
