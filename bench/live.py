@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import statistics
 import sys
 import time
@@ -19,12 +20,22 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
-async def typing(folder: Path, text: str, cache: Path | None) -> list[float]:
+async def typing(folder: Path, text: str, cache: Path | None, interval: float) -> tuple[list[float], int]:
+    """Type ``text`` one key every ``interval`` seconds, as a person would, and
+    time each key to the first frame drawn after the list took its result.
+
+    Keys go to the app's driver as a terminal sends them (no Pilot waits in
+    between). A frame is the screen update Textual hands to its output
+    (App._display), which a headless run still composes. Returns the
+    latencies and how many keys changed nothing before the next key came
+    (a query error, or a result still on its way).
+    """
+    from textual import events
+
     from reader.app import make_app
     from reader.widgets.article_list import ArticleList
 
     app = make_app([folder], cache_dir=cache, watch=False)
-    times: list[float] = []
     async with app.run_test(size=(120, 40)) as pilot:
         articles = app.screen.query_one(ArticleList)
         for _ in range(100):
@@ -33,16 +44,46 @@ async def typing(folder: Path, text: str, cache: Path | None) -> list[float]:
                 break
         await pilot.pause(1.0)
         await pilot.press("slash")
+        await pilot.pause(0.3)
+
+        frames: list[float] = []
+        updates: list[float] = []
+        display = app._display
+        set_ids = articles.set_ids
+
+        def framed(screen, renderable):  # type: ignore[no-untyped-def]
+            if renderable is not None:
+                frames.append(time.perf_counter())
+            return display(screen, renderable)
+
+        def updated(ids, keep=None):  # type: ignore[no-untyped-def]
+            updates.append(time.perf_counter())
+            return set_ids(ids, keep)
+
+        app._display = framed  # type: ignore[method-assign]
+        articles.set_ids = updated  # type: ignore[method-assign]
+        driver = app._driver
+        assert driver is not None
+        pressed: list[float] = []
+        names = {" ": "space", ":": "colon", '"': "quotation_mark", "-": "minus"}
         for char in text:
-            before = articles.ids
-            started = time.perf_counter()
-            await pilot.press(char)
-            while articles.ids is before and time.perf_counter() - started < 5:
-                await asyncio.sleep(0.002)
-            if articles.ids is not before:
-                times.append((time.perf_counter() - started) * 1000)
-            await pilot.pause(0.05)
-    return times
+            pressed.append(time.perf_counter())
+            driver.send_message(events.Key(names.get(char, char), char))
+            await asyncio.sleep(interval)
+        await asyncio.sleep(1.0)
+
+    times: list[float] = []
+    missed = 0
+    for n, key_time in enumerate(pressed):
+        next_key = pressed[n + 1] if n + 1 < len(pressed) else float("inf")
+        update = next((u for u in updates if key_time <= u < next_key), None)
+        if update is None:
+            missed += 1
+            continue
+        frame = next((f for f in frames if f >= update), None)
+        if frame is not None:
+            times.append((frame - key_time) * 1000)
+    return times, missed
 
 
 async def change_to_screen(folder: Path, cache: Path | None) -> float:
@@ -72,6 +113,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("folder", type=Path)
     parser.add_argument("--query", default=None, help="what to type (default: two words of the benchmark vocabulary and a topic)")
+    parser.add_argument("--interval", type=float, default=0.12, help="seconds between keys (default 0.12: a fast typist)")
     args = parser.parse_args()
     text = args.query
     if text is None:
@@ -79,10 +121,14 @@ def main() -> int:
 
         words = sample_words(10)
         text = f"{words[3]} {words[6]} topic:AI"
-    times = asyncio.run(typing(args.folder, text, None))
+    times, missed = asyncio.run(typing(args.folder, text, None, args.interval))
     times.sort()
-    p95 = times[max(0, int(len(times) * 0.95) - 1)]
-    print(f"typing {text!r}: {len(times)} list updates, keystroke to list updated p50 {statistics.median(times):.1f} ms, p95 {p95:.1f} ms (target <= 50 ms)")
+    p95 = times[max(0, math.ceil(len(times) * 0.95) - 1)]  # nearest rank
+    print(
+        f"typing {text!r}, a key every {args.interval * 1000:.0f} ms: {len(times)} list updates, "
+        f"keystroke to the frame showing the new list p50 {statistics.median(times):.1f} ms, p95 {p95:.1f} ms (target <= 50 ms); "
+        f"{missed} keys showed no new list before the next key"
+    )
     seconds = asyncio.run(change_to_screen(args.folder, None))
     print(f"a new file in the library shows in the running app after {seconds:.2f} s (target: about 2 s)")
     return 0

@@ -882,12 +882,17 @@ class Library:
     ) -> tuple[str, list[Any]]:
         clauses, params, match = self._where(query, prefix_last)
         sort = sort or (query.sort if query else None)
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        if sort is None and match is not None and not clauses and columns == "a.id":
+            # Only free words, best match first: FTS5 alone ranks its matches
+            # in less than half the time of a join with the articles table.
+            return f"SELECT rowid AS id FROM fts WHERE fts MATCH ? ORDER BY rank{' DESC' if reverse else ''}", [match]
         source = "articles a"
         if match is not None:
             source = "fts JOIN articles a ON a.id = fts.rowid"
             clauses.insert(0, "fts MATCH ?")
             params.insert(0, match)
-        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+            where = f" WHERE {' AND '.join(clauses)}"
         if sort is None and match is not None:
             order = "fts.rank DESC" if reverse else "fts.rank"
         else:

@@ -336,13 +336,31 @@ async def test_keys_move_the_cursor_and_the_pane_follows(seeds: Path, tmp_path: 
             ("home", 0),
             ("end", last),
         ]:
-            await pilot.press(key)  # the title shows at once; the body follows
+            await pilot.press(key)
             assert articles.cursor == expected, key
+            await pilot.pause(0.1)  # the pane follows once the cursor rests
             assert pane_title(app) == titles[expected], key
         await settle_article(pilot)
         assert pane_title(app) == titles[last]
         assert pane(app).article is not None and pane(app).article.title == titles[last]
         assert isinstance(app.focused, ArticleList)
+
+
+async def test_keys_act_on_the_article_under_the_cursor_before_the_pane_catches_up(
+    seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reader.screens.main
+
+    app = build(seeds, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        monkeypatch.setattr(reader.screens.main, "PANE_DELAY", 30.0)  # a pane that has not caught up yet
+        first, second = app.library.rows(article_list(app).ids[:2])
+        await pilot.press("j")
+        assert pane_title(app) == first.title  # still showing the article the cursor left
+        await pilot.press("y")
+        assert app.clipboard == second.url
+        assert pane_title(app) == second.title  # the key brought the pane along
 
 
 async def test_a_late_body_load_does_not_replace_the_highlighted_article(seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -684,6 +702,7 @@ async def test_o_refuses_links_that_are_not_http(tmp_path: Path, browser: Browse
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
         for n, url in enumerate(refused):
+            await pilot.pause(0.1)  # the pane follows the cursor once it rests
             assert pane_title(app) == f"Link {n}"
             before = len(notices(app))
             await pilot.press("o")
@@ -883,6 +902,7 @@ async def test_80x24_stacks_the_panes_and_t_shows_the_topics(seeds: Path, tmp_pa
         assert articles.region.height >= 5 and view.region.height >= 5
         assert pane_title(app) == TOP_TITLE
         await pilot.press("j")
+        await pilot.pause(0.1)
         assert pane_title(app) == list_titles(app)[1]
 
         await pilot.press("t")

@@ -80,6 +80,22 @@ async def test_search_follows_typing_and_keeps_the_last_good_result(seeds: Path,
         assert len(listed(app)) == total
 
 
+async def test_keys_typed_in_one_burst_after_slash_reach_the_search_bar(seeds: Path, tmp_path: Path) -> None:
+    from textual import events
+
+    app = build(seeds, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        sort_before = header(app)
+        # As a terminal delivers a fast typist (or a paste into tmux): all the
+        # keys queued at once, none handled before the next arrives.
+        for key, char in [("slash", "/"), ("s", "s"), ("a", "a"), ("t", "t"), ("e", "e"), ("slash", "/"), ("x", "x")]:
+            app._driver.send_message(events.Key(key, char))
+        await settle(pilot)
+        assert app.screen.query_one("#search-input").value == "sate/x"  # a `/` in the bar is text
+        assert "best match first" in header(app) and header(app) != sort_before  # `s` did not change the sort
+
+
 async def test_search_history_is_kept_between_runs(seeds: Path, tmp_path: Path) -> None:
     app = build(seeds, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -540,6 +540,15 @@ def test_free_words_are_ranked(tmp_path):
         assert find(library, "quantum") == ["Quantum computing explained", "Gardening tips"]
         # asking for the quality order still works with words
         assert find(library, "quantum", sort="quality") == ["Gardening tips", "Quantum computing explained"]
+        # the id list the app pages through follows the same order, with
+        # and without other conditions, and reversed
+        by_id = {row.id: row.title for row in library.search()}
+        for text in ("quantum", "quantum quality:>=0"):
+            for reverse in (False, True):
+                ids = [by_id[i] for i in library.ids(parse_query(text), reverse=reverse)]
+                assert ids == find(library, text, reverse=reverse)
+                expected = ["Quantum computing explained", "Gardening tips"]
+                assert ids == (expected[::-1] if reverse else expected)
 
 
 def test_phrase_search(news):

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, ProgressBar, Static
+from textual.widgets import Footer, Input, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from reader.index import Library, Row
@@ -31,6 +31,7 @@ from reader.widgets.article_view import ArticleView, RelatedList
 from reader.widgets.search import SearchBar
 from reader.widgets.topics import SEARCH, STARRED, UNREAD, TopicList
 
+PANE_DELAY = 0.06  # seconds the cursor rests before the article pane follows it
 NARROW = 110  # below this width the panes stack and the sidebar folds away
 TINY_WIDTH, TINY_HEIGHT = 50, 14  # below either, only the list shows
 
@@ -63,7 +64,9 @@ class MainScreen(Screen):
         Binding("y", "copy_link", "Copy link", id="copy", tooltip="Copy the article's link", show=False),
         Binding("i", "raw", "Raw", id="raw", tooltip="Show every field of the article's front matter", show=False),
         Binding("t", "toggle_topics", "Topics", id="topics", tooltip="Show or hide the topic list"),
-        Binding("slash", "search", "Search", id="search", tooltip="Search with the query language"),
+        # A priority binding runs while the app reads its keys, before it hands
+        # the next ones on: keys typed in a burst after `/` reach the search bar.
+        Binding("slash", "search", "Search", id="search", tooltip="Search with the query language", priority=True),
         Binding("m", "toggle_read", "Unread", id="mark.read", tooltip="Mark the article read or unread"),
         Binding("f", "toggle_star", "Star", id="mark.star", tooltip="Star or unstar the article"),
         Binding("plus,equals_sign", "quality_step(10)", "Quality +10", id="filter.quality_up", tooltip="Raise the minimum quality by 10", show=False),
@@ -94,6 +97,8 @@ class MainScreen(Screen):
         self._article_timer = None
         self._refresh_after_ids = False
         self._wanted: str | None = None  # the file the pane should show
+        self._pending: Row | None = None  # the row the pane shows once the cursor rests
+        self._bindings_had: bool | None = None
         self._loading = False
         self.watcher = None
         self._recount = None
@@ -164,6 +169,7 @@ class MainScreen(Screen):
         self._recount = self.set_timer(0.5, self.refresh_sidebar)
 
     def _marked_row(self) -> Row | None:
+        self._flush_pane()
         view = self.query_one(ArticleView)
         if view.row is not None:
             return view.row
@@ -426,7 +432,7 @@ class MainScreen(Screen):
             text.append(f"  [{filters}; x clears]", style="yellow")
         if self._indexing:
             text.append("  · indexing…", style="italic")
-        self.query_one("#list-header", Static).update(text)
+        self.query_one("#list-header", Static).update(text, layout=False)  # one line, fixed size
 
     @work(thread=True, exclusive=True, group="refresh")
     def refresh_index(self) -> None:
@@ -495,25 +501,60 @@ class MainScreen(Screen):
         self.view.history.clear()
         view = self.query_one(ArticleView)
         if event.row is not None and event.row == view.row and view.article is not None:
+            self._pending = None
+            if self._article_timer is not None:
+                self._article_timer.stop()
             return  # the same article, unchanged (a refresh of the list): keep the pane as it is
         if event.row is None:
+            self._pending = None
             view.show_nothing("No articles here.")
             self._wanted = None
-            self.refresh_bindings()
+            self._bindings_changed()
             return
-        view.show_row(event.row)
+        # The pane follows a moment later, once the cursor (or the search
+        # being typed) rests: laying the pane out again on every step would
+        # slow the list down. Actions on "this article" use the pending row.
+        self._pending = event.row
         self._wanted = event.row.path
-        self.refresh_bindings()
+        self._bindings_changed()
         if self._article_timer is not None:
             self._article_timer.stop()
-        row = event.row
-        self._article_timer = self.set_timer(0.06, lambda: self.load_article(row.path, row))
+        self._article_timer = self.set_timer(PANE_DELAY, self._show_pending)
+
+    def _show_pending(self) -> None:
+        """Show the row the cursor rests on in the pane, and load its file."""
+        row = self._pending
+        self._pending = None
+        if self._article_timer is not None:
+            self._article_timer.stop()
+            self._article_timer = None
+        view = self.query_one(ArticleView)
+        if row is None or not view.children:
+            return  # nothing waiting, or the app is closing
+        view.show_row(row)
+        self.load_article(row.path, row)
+
+    def _flush_pane(self) -> None:
+        """Show the pending row now: a key that acts on "this article" must
+        act on the one under the cursor, not on the one the pane still shows."""
+        if self._pending is not None:
+            self._show_pending()
+
+    def _bindings_changed(self) -> None:
+        """Refresh the footer only when what the keys can act on changed
+        (the footer is rebuilt on each refresh, which costs a frame)."""
+        view = self.query_one(ArticleView)
+        has = self._pending is not None or view.row is not None or view.article is not None
+        if has != self._bindings_had:
+            self._bindings_had = has
+            self.refresh_bindings()
 
     @on(ArticleList.Selected)
     def _selected(self, event: ArticleList.Selected) -> None:
         self.action_read()
 
     def action_read(self) -> None:
+        self._flush_pane()
         view = self.query_one(ArticleView)
         if view.row is None and view.article is None:
             return
@@ -553,11 +594,12 @@ class MainScreen(Screen):
             view.show_article(article, row, in_library, problems)
             if row is not None and not row.read and self.state is not None and getattr(self.app, "mark_read_on_open", True):
                 self._change_mark(row, lambda state, key: state.mark_read([key]))
-        self.refresh_bindings()
+        self._bindings_changed()
 
     # links --------------------------------------------------------------------
 
     def _current_url(self) -> str | None:
+        self._flush_pane()
         view = self.query_one(ArticleView)
         if view.article is not None:
             return view.article.url
@@ -577,6 +619,7 @@ class MainScreen(Screen):
         self.notify(clean(url), title="Link copied")
 
     def action_follow(self, number: int) -> None:
+        self._flush_pane()
         view = self.query_one(ArticleView)
         article = view.article
         if article is None and view.row is not None and self._loading:
@@ -606,6 +649,7 @@ class MainScreen(Screen):
 
     def open_row(self, row: Row) -> None:
         """Read ``row`` full screen, with the article shown now kept in the back history."""
+        self._flush_pane()
         view = self.query_one(ArticleView)
         if view.article is not None:
             self.view.history.append(Place(view.article.path, view.row))
@@ -613,7 +657,7 @@ class MainScreen(Screen):
             self.view.history.append(Place(view.row.path, view.row))
         view.show_row(row)
         self.load_article(row.path, row)
-        self.refresh_bindings()
+        self._bindings_changed()
         self.action_read()
 
     @on(ArticleView.Follow)
@@ -621,6 +665,7 @@ class MainScreen(Screen):
         self.action_follow(event.number)
 
     def action_back(self) -> None:
+        self._flush_pane()
         view = self.query_one(ArticleView)
         if self.view.history:
             place = self.view.history.pop()
@@ -745,6 +790,7 @@ class MainScreen(Screen):
                 self.query_one(ArticleList).focus()
 
     def action_raw(self) -> None:
+        self._flush_pane()
         view = self.query_one(ArticleView)
         path = view.article.path if view.article else (view.row.path if view.row else None)
         if path is None:
@@ -754,9 +800,11 @@ class MainScreen(Screen):
         self.app.push_screen(RawScreen(path))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "search" and isinstance(self.focused, Input):
+            return False  # a `/` typed into the search bar (or any field) is text
         if action in ("open_link", "copy_link", "raw", "follow"):
             view = self.query_one(ArticleView)
-            return view.row is not None or view.article is not None
+            return self._pending is not None or view.row is not None or view.article is not None
         return True
 
     @on(RelatedList.OptionHighlighted)

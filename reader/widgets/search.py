@@ -8,6 +8,7 @@ recall earlier queries.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -22,7 +23,10 @@ from textual.widgets import Input, Static
 from reader.query import Query, QueryError, parse_query
 from reader.text import clean
 
-DEBOUNCE = 0.04  # seconds of quiet before a half-typed query is run
+# A key runs its query at once when the last one ran at least this long ago;
+# keys that come faster (a burst, a paste) are gathered into one query run
+# when the interval is up. An older query still running is interrupted.
+DEBOUNCE = 0.03
 
 
 class History(Protocol):
@@ -103,6 +107,7 @@ class SearchBar(Vertical):
         self.history: History = history or MemoryHistory()
         self.good = Query()
         self._timer = None
+        self._last_run = 0.0
         self._recall: int | None = None
 
     def compose(self) -> ComposeResult:
@@ -126,10 +131,18 @@ class SearchBar(Vertical):
     def _changed(self, event: Input.Changed) -> None:
         event.stop()
         if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_timer(DEBOUNCE, self._run)
+            return  # already waiting: that run reads the newest text
+        wait = self._last_run + DEBOUNCE - time.monotonic()
+        if wait <= 0:
+            self._run()
+        else:
+            self._timer = self.set_timer(wait, self._run)
 
     def _run(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        self._last_run = time.monotonic()
         text = self.query_one(SearchInput).value
         error = self.query_one("#search-error", Static)
         try:
