@@ -966,6 +966,14 @@ class Library:
                 joined = db.execute(f"SELECT group_concat(id) FROM ({sql} LIMIT -1)", params).fetchone()[0]
         return array("q", json.loads(f"[{joined}]") if joined else [])
 
+    def plan(
+        self, query: Query | None = None, sort: str | None = None, reverse: bool = False, prefix_last: bool = False
+    ) -> tuple[str, tuple[Any, ...]]:
+        """What ids() would run for these arguments: equal plans give equal
+        lists (while the library is unchanged), so the caller may skip one."""
+        sql, params = self._select("a.id", query, sort, reverse, prefix_last)
+        return sql, tuple(params)
+
     def interrupt(self) -> None:
         """Stop an id list being read for an earlier search (it raises "interrupted")."""
         db = self._search

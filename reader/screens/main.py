@@ -99,6 +99,7 @@ class MainScreen(Screen):
         self._wanted: str | None = None  # the file the pane should show
         self._pending: Row | None = None  # the row the pane shows once the cursor rests
         self._bindings_had: bool | None = None
+        self._shown_plan: tuple[str, tuple] | None = None  # what the list shows (Library.plan)
         self._loading = False
         self.watcher = None
         self._recount = None
@@ -336,9 +337,13 @@ class MainScreen(Screen):
         self.library.interrupt()
         self._load_ids(keep, counts)
 
+    def _plan(self) -> tuple[str, tuple]:
+        return self.library.plan(self.current_query(), self.view.sort, self.view.reverse, prefix_last=True)
+
     @work(thread=True, exclusive=True, group="ids")
     def _load_ids(self, keep: int | None, counts: bool) -> None:
         query = self.current_query()
+        plan = self._plan()
         try:
             ids = self.library.ids(query, self.view.sort, self.view.reverse, prefix_last=True)
             total = self.library.article_count()
@@ -349,7 +354,7 @@ class MainScreen(Screen):
             return
         if get_current_worker().is_cancelled:
             return
-        self.app.call_from_thread(self._show_ids, ids, keep, total)
+        self.app.call_from_thread(self._show_ids, ids, keep, total, plan)
         if counts:
             try:
                 self._sidebar(total)
@@ -396,7 +401,8 @@ class MainScreen(Screen):
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(sidebar.set_topics, total, topics, unread, views)
 
-    def _show_ids(self, ids: array, keep: int | None, total: int) -> None:
+    def _show_ids(self, ids: array, keep: int | None, total: int, plan: tuple[str, tuple] | None = None) -> None:
+        self._shown_plan = plan
         articles = self.query_one(ArticleList)
         if keep is None and articles.count and not self.view.history:
             row = articles.current_row
@@ -757,8 +763,14 @@ class MainScreen(Screen):
         self.view.search = event.query
         self.view.history.clear()
         words = [str(t.value).rstrip("*") for t in event.query.words if not t.negated]
-        self.query_one(ArticleList).highlight = words
+        articles = self.query_one(ArticleList)
+        articles.highlight = words
         self.query_one(ArticleView).highlight = words
+        if self._shown_plan is not None and self._plan() == self._shown_plan:
+            # A word still too short to search by (or a change that selects
+            # the same articles): the list stays, only its marks change.
+            articles.refresh()
+            return
         self.load_ids(counts=False)
 
     @on(SearchBar.Done)

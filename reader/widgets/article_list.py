@@ -110,6 +110,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.now = now
         self.empty_text = "No articles."
         self.highlight: list[str] = []  # search words to mark in titles
+        self._style_cache: tuple[Style, Style, Style] | None = None
 
     # data ---------------------------------------------------------------------
 
@@ -180,6 +181,21 @@ class ArticleList(ScrollView, can_focus=True):
 
     # rendering ----------------------------------------------------------------
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._style_cache = None
+
+    def _styles(self) -> tuple[Style, Style, Style]:
+        """The list's base, cursor and dim styles, worked out once per style
+        change (each costs a walk up the DOM: too much for every line)."""
+        if self._style_cache is None:
+            self._style_cache = (
+                self.rich_style,
+                self.get_component_rich_style("article-list--cursor", partial=True),
+                self.get_component_rich_style("article-list--dim", partial=True),
+            )
+        return self._style_cache
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         if width <= 0:
@@ -193,16 +209,16 @@ class ArticleList(ScrollView, can_focus=True):
         row = self._row_at(index)
         if row is None:
             return Strip.blank(width, self.rich_style)
-        base = self.rich_style
+        base, cursor, _ = self._styles()
         if index == self.cursor:
-            base = base + self.get_component_rich_style("article-list--cursor", partial=True)
+            base = base + cursor
         line = self._line(row, width)
         line.stylize_before(base)
         segments = list(line.render(self.app.console))
         return Strip(segments, width).crop(0, width).extend_cell_length(width, base)
 
     def _line(self, row: Row, width: int) -> Text:
-        dim = self.get_component_rich_style("article-list--dim", partial=True)
+        dim = self._styles()[2]
         colour = quality_colour(row.quality)
         mark = Text("▌", style=Style(color=colour))
         quality = Text(score(row.quality).rjust(3), style=Style(color=colour, bold=row.quality is not None and row.quality >= 80))
