@@ -12,6 +12,7 @@ import codecs
 import math
 import os
 import re
+import stat
 from datetime import date, datetime, timezone
 from typing import Any
 
@@ -29,28 +30,66 @@ _LOADER = yamldata.LOADER
 MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_EXTRA_NODES = 5_000
 MAX_EXTRA_DEPTH = 40
+MAX_EXTRA_CHARS = 1_000_000
+# YAML aliases let a short file repeat one related article, or one list of
+# images, many times over; these bound what one file can make.
+MAX_ITEMS = 1_000  # related articles and images, in all
+MAX_TOPICS = 1_000
+MAX_WARNINGS = 500
+# SQLite keeps integers in 64 bits.
+_BIGGEST_INT = 2**63 - 1
+# Line breaks to libyaml besides "\n" (carriage returns are gone by then).
+_OTHER_BREAKS = ("\x85", "\u2028", "\u2029")
+# Opened without blocking, so a named pipe cannot hang the read.
+_OPEN_FLAGS = getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
 
 
 class _Warnings:
-    """Collects field warnings; lines are looked up only when there are some."""
+    """Collects field warnings; lines are looked up only when there are some.
 
-    def __init__(self) -> None:
+    Also holds what is left of the allowance for related articles and
+    images: ``room`` characters of text and ``items`` objects.
+    """
+
+    def __init__(self, room: int = 0) -> None:
         self.items: list[tuple[tuple[Any, ...], str]] = []
+        self.dropped = 0
+        self.room = room
+        self.left = MAX_ITEMS
+        self.full = False
 
-    def add(self, where: tuple[Any, ...], reason: str) -> None:
+    def add(self, where: tuple[Any, ...], reason: str, always: bool = False) -> None:
+        """Note a warning; past MAX_WARNINGS only counted, unless it says that data was cut."""
+        if len(self.items) >= MAX_WARNINGS and not always:
+            self.dropped += 1
+            return
         self.items.append((where, reason))
+
+    def take(self, cost: int, where: tuple[Any, ...]) -> bool:
+        """Spend ``cost`` characters on one more item; False once it is all spent."""
+        if self.full:
+            return False
+        self.room -= cost
+        self.left -= 1
+        if self.room < 0 or self.left < 0:
+            self.full = True
+            self.add(where[:1], f"{_name(where[:1])}: too many related articles or images (over {MAX_ITEMS}, or repeated with YAML aliases); kept in part", always=True)
+            return False
+        return True
 
 
 def parse_file(path: str, display: str | None = None) -> tuple[Article | None, list[Problem]]:
     """Read and parse one file. ``display`` is the path used in messages."""
     shown = display or path
     try:
-        with open(path, "rb", buffering=0) as handle:
-            if os.fstat(handle.fileno()).st_size > MAX_FILE_BYTES:
-                data = handle.read(MAX_FILE_BYTES + 1) or b""
-            else:
-                # readall() sizes its buffer from fstat: no big allocation per file.
-                data = handle.readall()
+        with open(path, "rb", buffering=0, opener=_open) as handle:
+            info = os.fstat(handle.fileno())
+            if stat.S_ISDIR(info.st_mode):
+                raise IsADirectoryError(path)
+            if not stat.S_ISREG(info.st_mode):
+                # A pipe, a device (/dev/zero never ends) or a socket.
+                return None, [Problem(shown, "not a regular file", skipped=True)]
+            data = _read_some(handle, info.st_size, MAX_FILE_BYTES + 1)
     except IsADirectoryError:
         return None, [Problem(shown, "is a folder, not a file", skipped=True)]
     except PermissionError:
@@ -58,11 +97,36 @@ def parse_file(path: str, display: str | None = None) -> tuple[Article | None, l
     except FileNotFoundError:
         return None, [Problem(shown, "disappeared while being read", skipped=True)]
     except OSError as exc:
-        return None, [Problem(shown, f"cannot be read: {exc.strerror or exc}", skipped=True)]
+        return None, [Problem(shown, f"cannot be read: {_printable(exc.strerror or str(exc))}", skipped=True)]
+    except ValueError:  # a NUL in the path
+        return None, [Problem(shown, "cannot be read: the path is not valid", skipped=True)]
     if len(data) > MAX_FILE_BYTES:
         limit = MAX_FILE_BYTES // (1024 * 1024)
         return None, [Problem(shown, f"too large to read (over {limit} MB)", skipped=True)]
     return parse_bytes(data, shown)
+
+
+def _open(path: str, flags: int) -> int:
+    return os.open(path, flags | _OPEN_FLAGS)
+
+
+def _read_some(handle: Any, size: int, limit: int) -> bytes:
+    """Up to ``limit`` bytes, however the file changes while it is read.
+
+    The first read asks for the size fstat gave plus one byte, so an
+    unchanged file is read in one go without a big buffer per file.
+    """
+    parts = []
+    got = 0
+    want = min(size + 1, limit)
+    while got < limit:
+        chunk = handle.read(max(1, min(want, limit - got)))
+        if not chunk:
+            break
+        parts.append(chunk)
+        got += len(chunk)
+        want = 1 << 20
+    return b"".join(parts)
 
 
 def parse_bytes(data: bytes, path: str) -> tuple[Article | None, list[Problem]]:
@@ -70,7 +134,7 @@ def parse_bytes(data: bytes, path: str) -> tuple[Article | None, list[Problem]]:
     if problem is not None:
         return None, [problem]
     assert text is not None
-    return parse_text(text, path)
+    return _parse(text, path, [])
 
 
 def _decode(data: bytes, path: str) -> tuple[str | None, Problem | None]:
@@ -97,6 +161,20 @@ def _decode(data: bytes, path: str) -> tuple[str | None, Problem | None]:
 
 
 def parse_text(text: str, path: str) -> tuple[Article | None, list[Problem]]:
+    notes = []
+    try:
+        if not text.isascii():
+            text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        # Lone surrogates: a str can hold them, no file or database can.
+        line = text.count("\n", 0, exc.start) + 1
+        text = text.encode("utf-8", "replace").decode("utf-8")
+        notes.append(Problem(path, "text holds invalid characters (lone surrogates); shown as '?'", line=line))
+    article, problems = _parse(text, path, notes)
+    return article, problems
+
+
+def _parse(text: str, path: str, notes: list[Problem]) -> tuple[Article | None, list[Problem]]:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     stripped = text.lstrip()
@@ -121,32 +199,52 @@ def parse_text(text: str, path: str) -> tuple[Article | None, list[Problem]]:
     body = stripped[end.end() :].strip("\n")
     offset = lead + stripped.count("\n", 0, start.end())
     try:
-        meta, ignored_tags = yamldata.load(fm)
+        root, meta, ignored_tags = yamldata.load_nodes(fm)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = offset + mark.line + 1 if mark is not None else None
-        reason = exc.problem or exc.context or "invalid YAML"
-        return None, [Problem(path, f"YAML error: {reason}", line=line, skipped=True)]
+        line = offset + _line(fm, mark) + 1 if mark is not None else None
+        reason = _printable(_one_line(exc.problem or exc.context or "invalid YAML"))
+        return None, notes + [Problem(path, f"YAML error: {reason}", line=line, skipped=True)]
     except yaml.YAMLError as exc:
-        return None, [Problem(path, f"YAML error: {_one_line(exc)}", line=offset + 1, skipped=True)]
-    except RecursionError:
-        return None, [Problem(path, "YAML error: nested too deeply", line=offset + 1, skipped=True)]
+        return None, notes + [Problem(path, f"YAML error: {_printable(_one_line(exc))}", line=offset + 1, skipped=True)]
+    except RecursionError:  # pragma: no cover - the builder does not recurse; kept as a guard
+        return None, notes + [Problem(path, "YAML error: nested too deeply", line=offset + 1, skipped=True)]
     if meta is None:
-        return None, [Problem(path, "front matter is empty", line=offset + 1, skipped=True)]
+        return None, notes + [Problem(path, "front matter is empty", line=offset + 1, skipped=True)]
     if not isinstance(meta, dict):
         kind = _kind(meta)
-        return None, [Problem(path, f"front matter is {kind}, not a mapping of fields", line=offset + 1, skipped=True)]
+        return None, notes + [Problem(path, f"front matter is {kind}, not a mapping of fields", line=offset + 1, skipped=True)]
 
-    warnings = _Warnings()
+    # Related articles and images may hold about as much text as the front
+    # matter itself; more than that came from repeating it with aliases.
+    warnings = _Warnings(room=2 * len(fm) + 4096)
     article = _build(meta, path, body, warnings)
-    problems = [
-        Problem(path, f"YAML tag {_one_line(tag)[:60]} is not supported; read as plain text", line=offset + line + 1)
-        for line, tag in ignored_tags
+    room = max(0, MAX_WARNINGS - len(warnings.items))
+    problems = notes + [
+        Problem(path, f"YAML tag {_printable(_one_line(tag)[:60])} is not supported; read as plain text", line=offset + line + 1)
+        for line, tag in ignored_tags[:room]
     ]
     if warnings.items:
-        locate = _Locator(fm, offset)
+        locate = _Locator(root, fm, offset)
         problems += [Problem(path, reason, line=locate(where)) for where, reason in warnings.items]
+    dropped = warnings.dropped + max(0, len(ignored_tags) - room)
+    if dropped:
+        problems.append(Problem(path, f"{dropped} more warnings not shown", line=offset + 1))
     return article, problems
+
+
+def _line(fm: str, mark: Any) -> int:
+    """The 0-based line of a libyaml mark, counting only "\n" as a line break."""
+    if any(br in fm for br in _OTHER_BREAKS):
+        return fm.count("\n", 0, max(0, mark.index))
+    return mark.line
+
+
+def _printable(text: str) -> str:
+    """Text from a file made safe to show in a message: no control or format characters."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
 
 
 def _one_line(value: object) -> str:
@@ -174,17 +272,18 @@ def _kind(value: object) -> str:
 
 def _build(meta: dict[Any, Any], path: str, body: str, w: _Warnings) -> Article:
     title = _text(meta, "title", w, ())
-    if not title:
+    if not title or not _visible(title):
         if "title" in meta and meta["title"] is not None and title is not None:
-            w.add(("title",), "title is empty; using the file name")
+            w.add(("title",), "title is empty or shows nothing; using the file name")
         title = _title_from_path(path)
     extra: dict[str, Any] = {}
-    budget = [MAX_EXTRA_NODES]
+    budget = [MAX_EXTRA_NODES, MAX_EXTRA_CHARS]
     for key, value in meta.items():
         if not isinstance(key, str) or key not in KNOWN_FIELDS:
-            extra[str(key)] = _jsonable(value, budget)
-    if budget[0] < 0:
-        w.add((), "unknown fields are too large; kept in part")
+            name = _jsonable(key, budget)
+            extra[name if isinstance(name, str) else str(name)] = _jsonable(value, budget)
+    if budget[0] < 0 or budget[1] < 0:
+        w.add((), "unknown fields are too large; kept in part", always=True)
     secured = meta.get("secured")
     return Article(
         path=path,
@@ -210,11 +309,19 @@ def _build(meta: dict[Any, Any], path: str, body: str, w: _Warnings) -> Article:
     )
 
 
+def _visible(text: str) -> bool:
+    """Whether the text shows anything: not only spaces, controls or format characters."""
+    return any(ch.isprintable() and not ch.isspace() for ch in text)
+
+
 def _title_from_path(path: str) -> str:
     stem = os.path.splitext(os.path.basename(path))[0]
     stem = re.sub(r"^\d{4}-\d{2}-\d{2}-", "", stem)
     words = stem.replace("_", " ").replace("-", " ").strip()
-    return (words[:1].upper() + words[1:]) if words else os.path.basename(path)
+    if words and _visible(words):
+        return words[:1].upper() + words[1:]
+    name = os.path.basename(path.rstrip("/\\")) or path
+    return name if _visible(name) else "(untitled)"
 
 
 def _name(where: tuple[Any, ...]) -> str:
@@ -253,7 +360,7 @@ def _coerce_number(value: Any) -> Number | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value
+        return value if -_BIGGEST_INT <= value <= _BIGGEST_INT else None
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, str):
@@ -263,7 +370,7 @@ def _coerce_number(value: Any) -> Number | None:
             return None
         if not math.isfinite(number):
             return None
-        return int(number) if number.is_integer() else number
+        return int(number) if number.is_integer() and abs(number) <= _BIGGEST_INT else number
     return None
 
 
@@ -277,6 +384,8 @@ def _number(meta: dict[Any, Any], key: str, w: _Warnings, at: tuple[Any, ...]) -
     where = at + (key,)
     if number is None and isinstance(value, float):
         w.add(where, f"{_name(where)}: not a finite number; ignored")
+    elif number is None and isinstance(value, int) and not isinstance(value, bool):
+        w.add(where, f"{_name(where)}: number too large; ignored")
     elif number is None:
         w.add(where, f"{_name(where)}: expected a number, got {_kind(value)}; ignored")
     else:
@@ -387,6 +496,9 @@ def _topics(meta: dict[Any, Any], w: _Warnings) -> tuple[str, ...]:
         return ()
     out: dict[str, None] = {}
     for index, item in enumerate(value):
+        if len(out) >= MAX_TOPICS:
+            w.add(where, f"topics: more than {MAX_TOPICS}; kept the first {MAX_TOPICS}", always=True)
+            break
         if isinstance(item, str):
             item = item.strip()
             if item:
@@ -415,7 +527,7 @@ def _size(value: dict[Any, Any], key: str, w: _Warnings, at: tuple[Any, ...]) ->
     number = _number(value, key, w, at)
     if number is None:
         return None
-    if number < 0 or number != int(number):
+    if number < 0 or number > _BIGGEST_INT or number != int(number):
         w.add(at + (key,), f"{_name(at + (key,))}: expected a whole number of pixels; ignored")
         return None
     return int(number)
@@ -426,7 +538,7 @@ def _images(meta: dict[Any, Any], key: str, w: _Warnings, at: tuple[Any, ...]) -
     for index, item in _items(meta, key, w, at):
         where = at + (key, index)
         if isinstance(item, str):
-            if item.strip():
+            if item.strip() and w.take(1 + len(item), where):
                 out.append(Image(url=item.strip()))
             continue
         if not isinstance(item, dict):
@@ -438,15 +550,16 @@ def _images(meta: dict[Any, Any], key: str, w: _Warnings, at: tuple[Any, ...]) -
             w.add(where, f"{_name(where)}: image without a url; ignored")
             continue
         cached = item.get("isCached")
-        out.append(
-            Image(
-                url=url,
-                width=_size(item, "width", w, where),
-                height=_size(item, "height", w, where),
-                title=_text(item, "title", w, where),
-                is_cached=cached if isinstance(cached, bool) else None,
-            )
+        image = Image(
+            url=url,
+            width=_size(item, "width", w, where),
+            height=_size(item, "height", w, where),
+            title=_text(item, "title", w, where),
+            is_cached=cached if isinstance(cached, bool) else None,
         )
+        if not w.take(1 + len(url) + len(image.title or ""), where):
+            break
+        out.append(image)
     return tuple(out)
 
 
@@ -458,20 +571,29 @@ def _related(meta: dict[Any, Any], w: _Warnings) -> tuple[Related, ...]:
             if item is not None:
                 w.add(where, f"{_name(where)}: expected an article, got {_kind(item)}; ignored")
             continue
-        out.append(
-            Related(
-                title=_text(item, "title", w, where),
-                url=_text(item, "webUrl", w, where) or _text(item, "originalUrl", w, where),
-                excerpt=_text(item, "excerpt", w, where),
-                published_at=_when(item, "publishedDateTime", w, where),
-                provider=_provider(item, "provider", w, where),
-                quality=_number(item, "quality", w, where),
-                type=_text(item, "type", w, where),
-                amp_url=_text(item, "ampWebUrl", w, where),
-                cdn_amp_url=_text(item, "cdnAmpWebUrl", w, where),
-                images=_images(item, "images", w, where),
-            )
+        if w.full:
+            break
+        related = Related(
+            title=_text(item, "title", w, where),
+            url=_text(item, "webUrl", w, where) or _text(item, "originalUrl", w, where),
+            excerpt=_text(item, "excerpt", w, where),
+            published_at=_when(item, "publishedDateTime", w, where),
+            provider=_provider(item, "provider", w, where),
+            quality=_number(item, "quality", w, where),
+            type=_text(item, "type", w, where),
+            amp_url=_text(item, "ampWebUrl", w, where),
+            cdn_amp_url=_text(item, "cdnAmpWebUrl", w, where),
+            images=_images(item, "images", w, where),
         )
+        texts = (related.title, related.url, related.excerpt, related.type, related.amp_url, related.cdn_amp_url)
+        cost = 1 + sum(len(t) for t in texts if t)
+        if related.provider is not None:
+            cost += len(related.provider.name or "") + len(related.provider.domain or "")
+        kept = w.take(cost, where)
+        if kept or related.images:  # the images it has were counted already
+            out.append(related)
+        if not kept:
+            break
     return tuple(out)
 
 
@@ -482,9 +604,13 @@ def _jsonable(value: Any, budget: list[int], depth: int = 0) -> Any:
     budget stops the walk instead of expanding it.
     """
     budget[0] -= 1
-    if budget[0] < 0:
+    if budget[0] < 0 or budget[1] < 0:
         return None
-    if value is None or isinstance(value, (bool, int, str)):
+    if isinstance(value, str):
+        # Aliases can repeat one long text many times: each copy counts.
+        budget[1] -= len(value)
+        return value if budget[1] >= 0 else None
+    if value is None or isinstance(value, (bool, int)):
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else str(value)
@@ -496,9 +622,15 @@ def _jsonable(value: Any, budget: list[int], depth: int = 0) -> Any:
         budget[0] = -1
         return None
     if isinstance(value, dict):
-        return {str(k): _jsonable(v, budget, depth + 1) for k, v in value.items() if budget[0] >= 0}
+        out = {}
+        for k, v in value.items():
+            if budget[0] < 0 or budget[1] < 0:
+                break
+            name = _jsonable(k, budget, depth + 1)
+            out[name if isinstance(name, str) else str(name)] = _jsonable(v, budget, depth + 1)
+        return out
     if isinstance(value, (list, tuple, set, frozenset)):
-        return [_jsonable(v, budget, depth + 1) for v in value if budget[0] >= 0]
+        return [_jsonable(v, budget, depth + 1) for v in value if budget[0] >= 0 and budget[1] >= 0]
     return str(value)
 
 
@@ -506,17 +638,15 @@ def _jsonable(value: Any, budget: list[int], depth: int = 0) -> Any:
 
 
 class _Locator:
-    """File lines of fields, found by composing the YAML again, once.
+    """File lines of fields, found in the document's nodes.
 
     Only made for files with warnings, so the common path pays nothing.
     """
 
-    def __init__(self, fm: str, offset: int) -> None:
+    def __init__(self, root: yaml.Node | None, fm: str, offset: int) -> None:
         self.offset = offset
-        try:
-            self.root: yaml.Node | None = yaml.compose(fm, Loader=_LOADER)
-        except (yaml.YAMLError, RecursionError):
-            self.root = None
+        self.fm = fm
+        self.root = root
 
     def __call__(self, where: tuple[Any, ...]) -> int | None:
         if not where:
@@ -529,15 +659,17 @@ class _Locator:
             if isinstance(node, yaml.MappingNode) and isinstance(part, str):
                 for key, value in node.value:
                     if getattr(key, "value", None) == part:
-                        line, node = key.start_mark.line, value
+                        line, node = _line(self.fm, key.start_mark), value
                         break
                 else:
                     break
+            elif isinstance(node, yaml.MappingNode) and part == 0 and type(part) is int:
+                continue  # one image or related article given alone, not in a list
             elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
                 if part >= len(node.value):
                     break
                 node = node.value[part]
-                line = node.start_mark.line
+                line = _line(self.fm, node.start_mark)
             else:
                 break
         return None if line is None else self.offset + line + 1

@@ -26,6 +26,16 @@ import yaml
 _BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TAG = "tag:yaml.org,2002:"
 _STR, _MAP, _SEQ = _TAG + "str", _TAG + "map", _TAG + "seq"
+# Integers are kept as text past this length: Python's int() is quadratic in
+# the digits for sexagesimal ("1:2:3...") and str() refuses huge values. The
+# safe schema's patterns are not even tried on longer plain scalars: the int
+# pattern takes memory in proportion to the colons of "1:59:59...".
+MAX_INT_CHARS = 1_000
+# Each node costs a few hundred bytes of Python objects while the document is
+# composed (a 2 MB flow list of one-letter items takes about 300 MB), so the
+# count of nodes, not the size of the text, is what is bounded. Aliases are
+# not nodes of their own. Real front matter has about a hundred.
+MAX_NODES = 250_000
 
 
 class LOADER(_BASE):  # type: ignore[valid-type,misc]
@@ -34,10 +44,16 @@ class LOADER(_BASE):  # type: ignore[valid-type,misc]
     The loader calls three Python methods for every node. Front matter
     never uses path resolvers, so the two path hooks do nothing, and
     ``resolve`` is the safe schema's own lookup (the same implicit
-    resolvers, the same tags) without the path-resolver branch.
+    resolvers, the same tags) without the path-resolver branch. The first
+    hook counts the nodes, and stops a document that has too many.
     """
 
+    nodes_left = MAX_NODES
+
     def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        self.nodes_left -= 1
+        if self.nodes_left < 0:
+            raise yaml.YAMLError(f"more than {MAX_NODES} values; not read")
         return None
 
     def ascend_resolver(self) -> None:
@@ -46,7 +62,7 @@ class LOADER(_BASE):  # type: ignore[valid-type,misc]
     def resolve(self, kind: Any, value: Any, implicit: Any, _scalar: Any = yaml.ScalarNode,
                 _get: Any = _BASE.yaml_implicit_resolvers.get) -> str:
         if kind is _scalar:
-            if implicit[0]:
+            if implicit[0] and len(value) <= MAX_INT_CHARS:
                 for tag, regexp in _get(value[0] if value else "", ()):
                     if regexp.match(value):
                         return tag
@@ -65,24 +81,71 @@ _TIMESTAMP = re.compile(
 )
 
 
+# Merge keys ("<<") are the one place where the builder copies: a short
+# file can merge one big mapping into many others. Past this many copied
+# fields the document is refused.
+MAX_MERGED = 100_000
+
+
 def load(text: str) -> tuple[Any, list[tuple[int, str]]]:
     """The document's value, and (line, tag) for every tag that was not applied.
 
     Raises yaml.YAMLError for text that is not YAML.
     """
+    _, value, ignored_tags = load_nodes(text)
+    return value, ignored_tags
+
+
+def load_nodes(text: str) -> tuple[yaml.Node | None, Any, list[tuple[int, str]]]:
+    """As ``load``, with the document's root node too (it knows each value's line)."""
     node = yaml.compose(text, Loader=LOADER)
     if node is None:
-        return None, []
-    builder = _Builder()
-    return builder.value(node), builder.ignored_tags
+        return None, None, []
+    builder = _Builder(text)
+    return node, builder.value(node), builder.ignored_tags
 
 
 class _Builder:
-    def __init__(self) -> None:
+    """Nodes to values without recursion.
+
+    libyaml refuses text nested over 1000 levels, but anchors can chain
+    values deeper than that, and a recursive walk would fail (or not) by how
+    deep the caller's stack already is. Containers are made empty, put in
+    their parent, and filled from an explicit stack.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
         self.done: dict[int, Any] = {}
         self.ignored_tags: list[tuple[int, str]] = []
+        self.merged = 0
+        # [node, container, next index, merge sources]; the top one is filled first
+        self.stack: list[list[Any]] = []
 
-    def value(self, node: yaml.Node, _scalar: type = yaml.ScalarNode) -> Any:
+    def value(self, root: yaml.Node) -> Any:
+        result = self.child(root)
+        stack = self.stack
+        while stack:
+            frame = stack[-1]
+            node, into, at = frame[0], frame[1], frame[2]
+            if at == len(node.value):
+                stack.pop()
+                if frame[3]:
+                    self.merge(node, into, frame[3])
+                continue
+            frame[2] = at + 1
+            if into.__class__ is list:
+                into.append(self.child(node.value[at]))
+                continue
+            key_node, value_node = node.value[at]
+            if key_node.tag == _TAG + "merge":
+                frame[3].append(self.child(value_node))
+                continue
+            into[self.key(key_node)] = self.child(value_node)
+        return result
+
+    def child(self, node: yaml.Node, _scalar: type = yaml.ScalarNode) -> Any:
+        """The node's value; a new container is returned empty and filled later."""
         if node.__class__ is _scalar:
             # Scalars are values, not containers: built each time they are met
             # (an alias to a scalar costs no more than the scalar itself).
@@ -92,36 +155,43 @@ class _Builder:
         key = id(node)
         if key in self.done:
             return self.done[key]
-        if isinstance(node, yaml.ScalarNode):
-            result = self.scalar(node)
-        elif isinstance(node, yaml.SequenceNode):
-            result = []
-            self.done[key] = result
+        if isinstance(node, yaml.SequenceNode):
             self.check_tag(node, _SEQ, _TAG + "set", _TAG + "omap", _TAG + "pairs")
-            result.extend(self.value(item) for item in node.value)
-            return result
+            result: Any = []
         else:
-            result = {}
-            self.done[key] = result
             self.check_tag(node, _MAP, _TAG + "set", _TAG + "omap")
-            merged: list[dict[Any, Any]] = []
-            for key_node, value_node in node.value:
-                if key_node.tag == _TAG + "merge":
-                    source = self.value(value_node)
-                    merged.extend(s for s in (source if isinstance(source, list) else [source]) if isinstance(s, dict))
-                    continue
-                name = self.value(key_node)
-                try:
-                    hash(name)
-                except TypeError:
-                    name = str(name)
-                result[name] = self.value(value_node)
-            for source in merged:
-                for name, item in source.items():
-                    result.setdefault(name, item)
-            return result
+            result = {}
         self.done[key] = result
+        self.stack.append([node, result, 0, []])
         return result
+
+    def key(self, node: yaml.Node) -> Any:
+        """A mapping key: a scalar's value, or the text of a list or mapping key."""
+        if isinstance(node, yaml.ScalarNode):
+            name = self.child(node)
+            try:
+                hash(name)
+            except TypeError:  # pragma: no cover - scalars are hashable
+                name = str(name)
+            return name
+        # A list or mapping used as a key cannot be a dict key; its text is
+        # kept instead (the text, not the value, so an alias cannot blow it up).
+        self.child(node)  # tags are still checked, once
+        start, end = node.start_mark.index, node.end_mark.index
+        return " ".join(self.text[start : min(end, start + 200)].split())
+
+    def merge(self, node: yaml.Node, into: dict[Any, Any], sources: list[Any]) -> None:
+        for source in sources:
+            for part in source if isinstance(source, list) else [source]:
+                if not isinstance(part, dict) or part is into:
+                    continue
+                self.merged += len(part)
+                if self.merged > MAX_MERGED:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"merge keys (<<) copy more than {MAX_MERGED} fields", node.start_mark
+                    )
+                for name, item in part.items():
+                    into.setdefault(name, item)
 
     def check_tag(self, node: yaml.Node, *allowed: str) -> None:
         if node.tag not in allowed:
@@ -145,6 +215,8 @@ class _Builder:
 
 
 def _int(text: str) -> int:
+    if len(text) > MAX_INT_CHARS:
+        raise ValueError("too many digits; kept as text")
     value = text.replace("_", "")
     sign = 1
     if value[0] == "-":
