@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import signal
 import webbrowser
 from datetime import datetime
 from pathlib import Path
@@ -41,6 +43,7 @@ class ReaderApp(App[None]):
         self.pending_notices: list[str] = []
         self.state: State | None = None
         self.query_history = MemoryHistory()
+        self.handle_signals = False  # run_app sets it: end cleanly on SIGTERM, SIGHUP, SIGINT
         self.sub_title = ", ".join(clean(p.name or str(p)) for p in library.roots)
 
     def get_default_screen(self) -> Screen:
@@ -49,6 +52,8 @@ class ReaderApp(App[None]):
         return MainScreen(self.library, watch_files=self.watch)
 
     def on_mount(self) -> None:
+        if self.handle_signals:
+            self._catch_signals()
         config = getattr(self, "config", None)
         if config is not None:
             if config.theme:
@@ -61,6 +66,22 @@ class ReaderApp(App[None]):
         for message in self.pending_notices:
             self.notify(clean(message), severity="warning", timeout=8)
         self.pending_notices.clear()
+
+    def _catch_signals(self) -> None:
+        """End the app through Textual on SIGTERM, SIGHUP and SIGINT, so the
+        terminal is given back as it was (alternate screen left, cursor shown,
+        mouse and keyboard modes off) and the state file is closed. Left to
+        Python, SIGTERM and SIGHUP kill the process where it stands."""
+        try:
+            loop = asyncio.get_running_loop()
+            for number in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+                loop.add_signal_handler(number, self._signalled, number)
+        except (NotImplementedError, RuntimeError, ValueError, AttributeError):
+            pass  # no such signals here (Windows), or not the main thread
+
+    def _signalled(self, number: int) -> None:
+        # The shell's convention: killed by signal N exits with 128 + N.
+        self.exit(return_code=128 + number)
 
     def library_notice(self, message: str) -> None:
         """A notice from the library (cache rebuilt, bypassed...), from any thread."""
@@ -212,6 +233,7 @@ def open_state(notice) -> State | None:
 
 def run_app(paths: list[Path], library: Library | None = None, config: Config | None = None) -> int:
     app = make_app(paths, library=library, config=config)
+    app.handle_signals = True
     try:
         app.run()
     finally:

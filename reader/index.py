@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from reader.model import Image, Problem, Provider, Related
 from reader.query import Query, Term, fts_expression
-from reader.state import identity
+from reader.state import from_sql, identity, sql_text
 
 SCHEMA_VERSION = 9
 SUFFIXES = (".md", ".markdown")
@@ -292,6 +292,24 @@ def parse_rows(batch: list[tuple[str, int, int]]) -> list[tuple[Any, ...]]:
     return out
 
 
+def _parse_safely(batch: list[tuple[str, int, int]]) -> list[tuple[Any, ...]]:
+    """parse_rows() in this process; a file the parser fails on (a bug, not a
+    bad file: those are problems already) is reported, and the rest kept."""
+    try:
+        return parse_rows(batch)
+    except Exception:  # noqa: BLE001 - find the file, report it, go on
+        if len(batch) == 1:
+            raise
+    out = []
+    for item in batch:
+        try:
+            out.extend(parse_rows([item]))
+        except Exception as exc:  # noqa: BLE001
+            reason = f"could not be read: reader failed on it ({type(exc).__name__}: {exc})"
+            out.append((*item, None, [(None, reason, 1)]))
+    return out
+
+
 # -- the library ---------------------------------------------------------------------
 
 
@@ -345,6 +363,8 @@ ROW_COLUMNS = (
 
 def _row(values: tuple[Any, ...], data: str | None = None) -> Row:
     row = Row(*values[:12], json.loads(values[12]), values[13], bool(values[14]))
+    if type(row.path) is not str:  # a file name that is not UTF-8 (see sql_text)
+        row.path = from_sql(row.path)
     if row.published is not None:
         row.published = bool(row.published)
     if data is not None:
@@ -463,6 +483,17 @@ class Library:
                 pass
             except OSError as exc:
                 raise CacheError(f"cannot remove the damaged cache {self.db_path}: {exc}") from exc
+
+    def forget_cache(self, why: str) -> None:
+        """A query met a damaged cache: drop it (with a notice) so that the
+        next refresh builds it again, or reads without one if it cannot."""
+        with self._write_lock:
+            if self.db_path is None:
+                return
+            try:
+                self._discard(f"was damaged ({why})")
+            except CacheError as exc:
+                self._fall_back(str(exc))
 
     def _fall_back(self, why: str) -> None:
         self.notice(f"{why}; reading without a cache this time")
@@ -600,7 +631,7 @@ class Library:
             stats.total += len(listing)
             # The common case, nothing changed, is one list comparison in C:
             # the cache's rows come in name order (its primary key's).
-            rows = db.execute(lookup, (folder,)).fetchall()
+            rows = db.execute(lookup, (sql_text(folder),)).fetchall()
             listing.sort()
             if whole and not already and rows == listing:
                 if file_roots:
@@ -608,7 +639,7 @@ class Library:
                 whole_folders.add(folder)
                 continue
             current = set(listing)
-            before = set(rows)
+            before = {(from_sql(name), size, mtime) for name, size, mtime in rows}
             fresh = current - before
             stale = {name for name, _, _ in before - current} - already
             if file_roots:
@@ -627,11 +658,12 @@ class Library:
                     gone.extend(os.path.join(folder, name) for name in stale)
             else:
                 partial.setdefault(folder, set()).update(name for name, _, _ in listing)
-        for (folder,) in db.execute("SELECT DISTINCT dir FROM files").fetchall():
+        for (stored,) in db.execute("SELECT DISTINCT dir FROM files").fetchall():
+            folder = from_sql(stored)
             if folder in whole_folders:
                 continue
             keep = partial.get(folder, set())
-            names = [n for (n,) in db.execute("SELECT name FROM files WHERE dir = ?", (folder,))]
+            names = [from_sql(n) for (n,) in db.execute("SELECT name FROM files WHERE dir = ?", (stored,))]
             gone.extend(os.path.join(folder, n) for n in names if n not in keep)
         stats.removed = len(gone)
         if gone:
@@ -641,7 +673,7 @@ class Library:
                     self._forget(db, gone[start : start + 500])
                 db.execute("COMMIT")
             except BaseException:
-                db.execute("ROLLBACK")
+                _rollback(db)
                 raise
         if todo:
             stats.parsed = self._parse_into(db, list(todo.values()), progress, fresh=stats.total == stats.added and not gone and not self._has_rows(db))
@@ -654,15 +686,19 @@ class Library:
         if not paths:
             return
         marks = ",".join("?" * len(paths))
-        ids = [r[0] for r in db.execute(f"SELECT id FROM articles WHERE path IN ({marks})", paths)]
+        stored = [sql_text(p) for p in paths]
+        ids = [r[0] for r in db.execute(f"SELECT id FROM articles WHERE path IN ({marks})", stored)]
         if ids:
             id_marks = ",".join("?" * len(ids))
             db.execute(f"DELETE FROM fts WHERE rowid IN ({id_marks})", ids)
             db.execute(f"DELETE FROM topics WHERE article IN ({id_marks})", ids)
             db.execute(f"DELETE FROM articles WHERE id IN ({id_marks})", ids)
             db.execute(f"DELETE FROM article_data WHERE id IN ({id_marks})", ids)
-        db.execute(f"DELETE FROM problems WHERE path IN ({marks})", paths)
-        db.executemany("DELETE FROM files WHERE dir = ? AND name = ?", [os.path.split(p) for p in paths])
+        db.execute(f"DELETE FROM problems WHERE path IN ({marks})", stored)
+        db.executemany(
+            "DELETE FROM files WHERE dir = ? AND name = ?",
+            [tuple(sql_text(part) for part in os.path.split(p)) for p in paths],
+        )
 
     @staticmethod
     def _has_rows(db: sqlite3.Connection) -> bool:
@@ -687,9 +723,9 @@ class Library:
                 # No worker processes here (e.g. no usable stderr): parse in this one.
                 self.notice(f"parsing in one process ({exc})")
         if pool is None:
-            results: Iterator[list[tuple[Any, ...]]] = map(parse_rows, chunks)
+            results: Iterator[list[tuple[Any, ...]]] = map(_parse_safely, chunks)
         else:
-            results = pool.imap_unordered(parse_rows, chunks)
+            results = self._parse_in(pool, chunks)
         pending: list[tuple[Any, ...]] = []
         if fresh:
             # Merge FTS segments once at the end rather than as they pile up.
@@ -707,7 +743,7 @@ class Library:
             done += len(pending)
         finally:
             if pool is not None:
-                pool.terminate()
+                pool.shutdown(wait=True, cancel_futures=True)
         _make_indexes(db)
         if fresh:
             db.execute("INSERT INTO fts(fts, rank) VALUES ('automerge', 4)")
@@ -722,6 +758,30 @@ class Library:
         if progress:
             progress(done, total)
         return done
+
+    def _parse_in(self, pool: Any, chunks: list[list[tuple[str, int, int]]]) -> Iterator[list[tuple[Any, ...]]]:
+        """Parsed chunks from the worker processes, as they finish.
+
+        A chunk whose worker failed (raised, or died: killed, out of memory)
+        is parsed here instead, so no file is lost and nothing waits for a
+        result that will never come.
+        """
+        from concurrent.futures import as_completed
+        from concurrent.futures.process import BrokenProcessPool
+
+        futures = {pool.submit(parse_rows, chunk): chunk for chunk in chunks}
+        told = False
+        for future in as_completed(futures):
+            chunk = futures.pop(future)
+            try:
+                rows = future.result()
+            except Exception as exc:  # noqa: BLE001 - any failure of a worker: parse the chunk here
+                if not told:
+                    told = True
+                    why = "a worker process stopped" if isinstance(exc, BrokenProcessPool) else f"a worker process failed ({exc!r})"
+                    self.notice(f"{why}; parsing its files in the main process")
+                rows = _parse_safely(chunk)
+            yield rows
 
     def _commit(self, db: sqlite3.Connection, rows: list[tuple[Any, ...]], fresh: bool = False) -> None:
         """One transaction: drop what these files gave before, store what they give now.
@@ -738,13 +798,18 @@ class Library:
             self._store(db, rows)
             db.execute("COMMIT")
         except sqlite3.IntegrityError:
-            db.execute("ROLLBACK")
+            _rollback(db)
             if not fresh:
                 raise
             # Another process is filling the same new cache: replace its rows.
             self._commit(db, rows, fresh=False)
+        except UnicodeEncodeError:
+            # Text SQLite cannot take (a title made from a file name that is
+            # not UTF-8): store it with the odd bytes shown as U+FFFD.
+            _rollback(db)
+            self._commit(db, [(*row[:3], _scrub(row[3]), row[4]) for row in rows], fresh)
         except BaseException:
-            db.execute("ROLLBACK")
+            _rollback(db)
             raise
 
     def _store(self, db: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
@@ -763,13 +828,16 @@ class Library:
                 row, names, text = parsed
                 article_id = next_id
                 next_id += 1
-                articles.append((article_id, *row[:-1], identity(row[4], path, self.roots)))
+                key = sql_text(identity(row[4], path, self.roots))
+                articles.append((article_id, row[0], sql_text(path), *row[2:-1], key))
                 extras.append((article_id, row[-1]))
                 topics.extend((article_id, t, t.casefold()) for t in names)
                 fts.append((article_id, *text))
             folder, name = os.path.split(path)
-            files.append((folder, name, size, mtime, article_id))
-            problems.extend((path, line, reason, skipped) for line, reason, skipped in problem_rows)
+            files.append((sql_text(folder), sql_text(name), size, mtime, article_id))
+            problems.extend(
+                (sql_text(path), line, _plain(reason), skipped) for line, reason, skipped in problem_rows
+            )
         self._next_id = next_id
         db.executemany(
             "INSERT INTO articles(id, uid, path, title, excerpt, url, published_at, quality, heat, "
@@ -829,11 +897,12 @@ class Library:
             return True
         if self.state_path is None or not os.path.exists(self.state_path):
             return False
+        self.db  # opened (or built) before the lock, which a refresh takes too
         with self._lock:
             if self._state_attached:
                 return True
             try:
-                for db in (self.db, self._search):
+                for db in (self._db, self._search):
                     if db is None:
                         continue
                     names = [r[0] for r in db.execute("PRAGMA database_list")]
@@ -868,8 +937,9 @@ class Library:
         """
         keys = self._provider_keys
         if keys is None:
+            db = self.db  # may build the index: before the lock, which a refresh takes too
             with self._lock:
-                keys = [k for (k,) in self.db.execute("SELECT DISTINCT provider_key FROM articles")]
+                keys = [k for (k,) in db.execute("SELECT DISTINCT provider_key FROM articles")]
             self._provider_keys = keys  # until a refresh changes the articles
         wanted = needle.casefold()
         hits = [k for k in keys if wanted in k]
@@ -922,8 +992,9 @@ class Library:
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [limit, offset]
+        db = self.db  # may build the index: before the lock, which a refresh takes too
         with self._lock:
-            cursor = self.db.execute(sql, params)
+            cursor = db.execute(sql, params)
             return [_row(r[:15], r[15] if with_data else None) for r in cursor]
 
     def prefetch(self) -> None:
@@ -956,6 +1027,7 @@ class Library:
                 if "ids" in holder:
                     return holder["ids"]
         sql, params = self._select("a.id", query, sort, reverse, prefix_last)
+        self.db  # opened (or built) before the locks, which a refresh takes too
         # One row, not one a match: SQLite builds the list in C with the GIL
         # released, so the screen's thread is not slowed by 100k row steps.
         # (LIMIT -1 keeps the subquery, and so its order, as written.)
@@ -987,11 +1059,12 @@ class Library:
         """The marks keys (reader.state.identity) of these articles."""
         wanted = list(ids)
         out: list[str] = []
+        db = self.db  # may build the index: before the lock, which a refresh takes too
         with self._lock:
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start : start + 500]
                 marks = ",".join("?" * len(chunk))
-                out.extend(r[0] for r in self.db.execute(f"SELECT ident FROM articles WHERE id IN ({marks})", chunk))
+                out.extend(r[0] for r in db.execute(f"SELECT ident FROM articles WHERE id IN ({marks})", chunk))
         return out
 
     def rows(self, ids: Iterable[int]) -> list[Row]:
@@ -1000,8 +1073,9 @@ class Library:
         if not wanted:
             return []
         marks = ",".join("?" * len(wanted))
+        db = self.db  # may build the index: before the lock, which a refresh takes too
         with self._lock:
-            found = {r[0]: _row(r) for r in self.db.execute(f"SELECT {ROW_COLUMNS} FROM articles a WHERE a.id IN ({marks})", wanted)}
+            found = {r[0]: _row(r) for r in db.execute(f"SELECT {ROW_COLUMNS} FROM articles a WHERE a.id IN ({marks})", wanted)}
         return [found[i] for i in wanted if i in found]
 
     def count(self, query: Query | None = None) -> int:
@@ -1012,17 +1086,19 @@ class Library:
             clauses.insert(0, "fts MATCH ?")
             params.insert(0, match)
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        db = self.db  # may build the index: before the lock, which a refresh takes too
         with self._lock:
-            return self.db.execute(f"SELECT count(*) FROM {source}{where}", params).fetchone()[0]
+            return db.execute(f"SELECT count(*) FROM {source}{where}", params).fetchone()[0]
 
     def get(self, uid_or_path: str) -> Row | None:
         """One article by its id or its file path."""
         path = os.path.abspath(os.path.expanduser(uid_or_path))
+        db = self.db  # may build the index: before the lock, which a refresh takes too
         with self._lock:
-            found = self.db.execute(
+            found = db.execute(
                 f"SELECT {ROW_COLUMNS}, d.data FROM articles a JOIN article_data d ON d.id = a.id "
                 "WHERE a.uid = ? OR a.path = ?",
-                (uid_or_path, path),
+                (sql_text(uid_or_path), sql_text(path)),
             ).fetchone()
         return None if found is None else _row(found[:15], found[15])
 
@@ -1032,8 +1108,9 @@ class Library:
         if not wanted:
             return {}
         marks = ",".join("?" * len(wanted))
+        db = self.db  # may build the index: before the lock, which a refresh takes too
         with self._lock:
-            rows = self.db.execute(f"SELECT {ROW_COLUMNS} FROM articles a WHERE a.url IN ({marks})", wanted).fetchall()
+            rows = db.execute(f"SELECT {ROW_COLUMNS} FROM articles a WHERE a.url IN ({marks})", wanted).fetchall()
         return {r[5]: _row(r) for r in rows}
 
     def topics(self, query: Query | None = None, with_quality: bool = True) -> list[tuple[str, int, float | None]]:
@@ -1044,8 +1121,9 @@ class Library:
         """
         if not query and not with_quality:
             sql = "SELECT min(topic), count(*), NULL FROM topics GROUP BY key ORDER BY count(*) DESC, key"
+            db = self.db  # may build the index: before the lock, which a refresh takes too
             with self._lock:
-                return [(name, n, mean) for name, n, mean in self.db.execute(sql)]
+                return [(name, n, mean) for name, n, mean in db.execute(sql)]
         clauses, params, match = self._where(query)
         source = "topics t JOIN articles a ON a.id = t.article"
         if match is not None:
@@ -1057,18 +1135,45 @@ class Library:
             f"SELECT min(t.topic), count(*), avg(a.quality) FROM {source}{where} "
             "GROUP BY t.key ORDER BY count(*) DESC, t.key"
         )
+        db = self.db  # may build the index: before the lock, which a refresh takes too
         with self._lock:
-            return [(name, n, mean) for name, n, mean in self.db.execute(sql, params)]
+            return [(name, n, mean) for name, n, mean in db.execute(sql, params)]
 
     def problems(self) -> list[Problem]:
         """Every problem and warning: the walk's first, then by file and line."""
+        db = self.db  # may build the index: before the lock, which a refresh takes too
         with self._lock:
-            rows = self.db.execute("SELECT path, line, reason, skipped FROM problems ORDER BY path, line").fetchall()
-        return list(self.walk_problems) + [Problem(p, r, line=l, skipped=bool(s)) for p, l, r, s in rows]
+            rows = db.execute("SELECT path, line, reason, skipped FROM problems ORDER BY path, line").fetchall()
+        return list(self.walk_problems) + [Problem(from_sql(p), r, line=l, skipped=bool(s)) for p, l, r, s in rows]
 
     def article_count(self) -> int:
+        db = self.db  # may build the index: before the lock, which a refresh takes too
         with self._lock:
-            return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+            return db.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+
+def _plain(text: str) -> str:
+    """Text as SQLite can store it: lone surrogates shown as U+FFFD."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape" if _escapes_only(text) else "surrogatepass").decode("utf-8", "replace")
+    return text
+
+
+def _escapes_only(text: str) -> bool:
+    return all(not "\ud800" <= c <= "\udfff" or "\udc80" <= c <= "\udcff" for c in text)
+
+
+def _scrub(value: Any) -> Any:
+    """``value`` (parsed rows: tuples, lists, strs) with every str made storable."""
+    if isinstance(value, str):
+        return _plain(value)
+    if isinstance(value, (tuple, list)):
+        return type(value)(_scrub(v) for v in value)
+    return value
 
 
 class _NoLock:
@@ -1094,6 +1199,16 @@ def _use_wal(db: sqlite3.Connection, timeout: float = 5.0) -> None:
             if not _is_busy(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(0.02)
+
+
+def _rollback(db: sqlite3.Connection) -> None:
+    """Undo the open transaction, if SQLite has not undone it already (it
+    does on "disk full"): the error that led here is the one to report."""
+    if db.in_transaction:
+        try:
+            db.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
 
 
 def _make_indexes(db: sqlite3.Connection) -> None:
@@ -1138,10 +1253,17 @@ def _condition(term: Term) -> tuple[str | None, list[Any]]:
 
 
 def _pool(workers: int) -> Any:
-    """Worker processes for parsing; fork when it is safe, else spawn."""
+    """Worker processes for parsing; fork when it is safe, else spawn.
+
+    A ProcessPoolExecutor, not multiprocessing.Pool: when a worker dies, the
+    executor says so (BrokenProcessPool) where Pool would wait forever for
+    the lost task.
+    """
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     method = "fork" if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
     # multiprocessing hands sys.stderr's file descriptor to its helper process.
     # Inside the app, stderr is Textual's capture, whose fileno() is -1: use
     # the process's real stderr while the pool starts.
@@ -1152,9 +1274,9 @@ def _pool(workers: int) -> Any:
     except (AttributeError, OSError, ValueError):
         pass
     if captured is None or sys.__stderr__ is None:
-        return multiprocessing.get_context(method).Pool(workers)
+        return ProcessPoolExecutor(workers, mp_context=context)
     sys.stderr = sys.__stderr__
     try:
-        return multiprocessing.get_context(method).Pool(workers)
+        return ProcessPoolExecutor(workers, mp_context=context)
     finally:
         sys.stderr = captured

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import tempfile
 import threading
@@ -31,6 +32,7 @@ EXPORT_VERSION = 1
 HISTORY_LIMIT = 200
 CHUNK = 500  # keys per IN (...) list
 STATE_FILE = "state.sqlite3"
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 Notice = Callable[[str], None]
 T = TypeVar("T")
@@ -97,6 +99,35 @@ def identity(url: str | None, path: str, roots: list[Path]) -> str:
     if os.sep != "/":
         rel = rel.replace(os.sep, "/")
     return "path:" + rel
+
+
+def sql_text(text: str) -> str | bytes:
+    """``text`` as SQLite is given it: itself when it is valid Unicode (nearly
+    always), else its bytes (a BLOB).
+
+    A file name that is not UTF-8 comes to Python as a str with lone
+    surrogates (surrogateescape), which SQLite cannot take as text. Its raw
+    bytes are stored instead. The choice depends on the text alone, so one
+    name is always stored, and compared, the same way; from_sql() gives back
+    the exact str, so the file can still be opened.
+    """
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            return text.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:  # a surrogate no file name has: kept as close as can be
+            return text.encode("utf-8", "surrogatepass")
+    return text
+
+
+def from_sql(value: str | bytes) -> str:
+    """The str that sql_text() stored."""
+    if type(value) is str:
+        return value
+    return bytes(value).decode("utf-8", "surrogateescape")
 
 
 def _code(exc: sqlite3.Error) -> int | None:
@@ -334,7 +365,8 @@ class State:
 
     def _has(self, table: str, key: str) -> bool:
         return self._read(
-            "read the marks", lambda db: db.execute(f"SELECT 1 FROM {table} WHERE key = ?", (key,)).fetchone() is not None
+            "read the marks",
+            lambda db: db.execute(f"SELECT 1 FROM {table} WHERE key = ?", (sql_text(key),)).fetchone() is not None,
         )
 
     def _among(self, table: str, keys: Iterable[str]) -> set[str]:
@@ -346,13 +378,14 @@ class State:
             found: set[str] = set()
             for chunk in _chunks(wanted):
                 marks = ",".join("?" * len(chunk))
-                found.update(k for (k,) in db.execute(f"SELECT key FROM {table} WHERE key IN ({marks})", chunk))
+                params = [sql_text(k) for k in chunk]
+                found.update(from_sql(k) for (k,) in db.execute(f"SELECT key FROM {table} WHERE key IN ({marks})", params))
             return found
 
         return self._read("read the marks", work)
 
     def _all(self, table: str) -> set[str]:
-        return self._read("read the marks", lambda db: {k for (k,) in db.execute(f"SELECT key FROM {table}")})
+        return self._read("read the marks", lambda db: {from_sql(k) for (k,) in db.execute(f"SELECT key FROM {table}")})
 
     def _set(self, table: str, keys: list[str], on: bool, action: str) -> int:
         if not keys:
@@ -362,15 +395,16 @@ class State:
         def work(db: sqlite3.Connection) -> int:
             before = db.total_changes
             if on:
-                db.executemany(f"INSERT OR IGNORE INTO {table}(key, at) VALUES (?, {now})", ((k,) for k in keys))
+                db.executemany(f"INSERT OR IGNORE INTO {table}(key, at) VALUES (?, {now})", ((sql_text(k),) for k in keys))
             else:
-                db.executemany(f"DELETE FROM {table} WHERE key = ?", ((k,) for k in keys))
+                db.executemany(f"DELETE FROM {table} WHERE key = ?", ((sql_text(k),) for k in keys))
             return db.total_changes - before
 
         return self._write(action, work)
 
     def _toggle(self, table: str, key: str, action: str) -> bool:
         now = int(time.time())
+        key = sql_text(key)  # type: ignore[assignment]
 
         def work(db: sqlite3.Connection) -> bool:
             if db.execute(f"DELETE FROM {table} WHERE key = ?", (key,)).rowcount:
@@ -478,8 +512,8 @@ class State:
             try:
                 return {
                     "version": EXPORT_VERSION,
-                    "read": [k for (k,) in db.execute("SELECT key FROM read ORDER BY key")],
-                    "starred": [k for (k,) in db.execute("SELECT key FROM starred ORDER BY key")],
+                    "read": sorted(from_sql(k) for (k,) in db.execute("SELECT key FROM read")),
+                    "starred": sorted(from_sql(k) for (k,) in db.execute("SELECT key FROM starred")),
                     "searches": [
                         {"name": n, "query": q}
                         for n, q in db.execute("SELECT name, query FROM searches ORDER BY name COLLATE NOCASE, name")
@@ -491,6 +525,9 @@ class State:
 
         data = self._read("export the state", snapshot)
         text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+        # A key from a file name that is not UTF-8 holds lone surrogates: written
+        # as JSON escapes, which read back as the same key.
+        text = _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
         tmp = None
         try:
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -521,7 +558,7 @@ class State:
             counts = []
             for table, keys in (("read", read), ("starred", starred)):
                 before = db.total_changes
-                db.executemany(f"INSERT OR IGNORE INTO {table}(key, at) VALUES (?, {now})", ((k,) for k in keys))
+                db.executemany(f"INSERT OR IGNORE INTO {table}(key, at) VALUES (?, {now})", ((sql_text(k),) for k in keys))
                 counts.append(db.total_changes - before)
             changed = 0
             for name, query in searches:

@@ -31,6 +31,7 @@ IN_DELETE_SELF = 0x400
 IN_MOVE_SELF = 0x800
 IN_ISDIR = 0x40000000
 IN_Q_OVERFLOW = 0x4000
+IN_IGNORED = 0x8000  # the watch is gone (its folder removed)
 IN_NONBLOCK = 0o4000
 IN_CLOEXEC = 0o2000000
 MASK = IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_DELETE_SELF | IN_MOVE_SELF
@@ -73,19 +74,25 @@ class _Inotify:
             raw = data[offset + EVENT.size : offset + EVENT.size + length].split(b"\0", 1)[0]
             offset += EVENT.size + length
             events.append((self.paths.get(wd, ""), mask, os.fsdecode(raw)))
+            if mask & IN_IGNORED:
+                self.paths.pop(wd, None)
         return events
 
     def close(self) -> None:
         os.close(self.fd)
 
 
-def _folders(roots: Iterable[Path]) -> list[str]:
+def _folders(roots: Iterable[Path], nested: bool = True) -> list[str]:
+    """The folders to watch: the roots' (a root that is a file: its folder),
+    and with ``nested`` every folder under them."""
     out = []
     seen: set[tuple[int, int]] = set()
     stack = []
     for root in roots:
         path = os.fspath(root)
         stack.append(path if os.path.isdir(path) else os.path.dirname(path) or ".")
+    if not nested:
+        return stack
     while stack:
         folder = stack.pop()
         try:
@@ -144,7 +151,23 @@ class Watcher:
 
     def _watch(self, notify: _Inotify) -> None:
         pending_since: float | None = None
+        tops = _folders(self.roots, nested=False)
+        checked = time.monotonic()
         while not self._stop.is_set():
+            if time.monotonic() - checked >= self.poll_every:
+                # A root folder removed (rm -rf) takes its watch with it, and
+                # nothing watched sees it come back: look for it now and then.
+                checked = time.monotonic()
+                watched = set(notify.paths.values())
+                for top in tops:
+                    if top not in watched and os.path.isdir(top):
+                        for sub in _folders([Path(top)]):
+                            try:
+                                notify.add(sub)
+                            except OSError:
+                                pass
+                        if top in notify.paths.values():  # back, and watched again
+                            pending_since = pending_since or time.monotonic()
             try:
                 events = notify.read(0.2)
             except OSError:

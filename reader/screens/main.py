@@ -7,6 +7,7 @@ that hand results back with call_from_thread.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from array import array
@@ -103,6 +104,8 @@ class MainScreen(Screen):
         self._loading = False
         self.watcher = None
         self._recount = None
+        self._rebuilding = False
+        self._missing_roots: set[str] = set()  # library folders last found missing
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -128,7 +131,11 @@ class MainScreen(Screen):
 
     def rows_with_marks(self, ids: list[int]) -> list[Row]:
         """Rows from the index, with the user's marks from the state file."""
-        rows = self.library.rows(ids)
+        try:
+            rows = self.library.rows(ids)
+        except sqlite3.Error as exc:
+            self._cache_failed(exc)
+            return []
         state = self.state
         if state is not None and rows:
             from reader.state import StateError
@@ -215,7 +222,7 @@ class MainScreen(Screen):
 
         try:
             changed = self.state.mark_read(self.library.idents(ids))
-        except StateError as exc:
+        except (StateError, sqlite3.Error) as exc:
             self.app.call_from_thread(self.notify, clean(str(exc)), severity="error")
             return
         self.app.call_from_thread(self._after_marking_all, changed)
@@ -347,10 +354,10 @@ class MainScreen(Screen):
         try:
             ids = self.library.ids(query, self.view.sort, self.view.reverse, prefix_last=True)
             total = self.library.article_count()
-        except sqlite3.OperationalError as exc:
+        except sqlite3.Error as exc:
             if "interrupt" in str(exc):
                 return  # a newer view took over
-            self.app.call_from_thread(self.notify, f"The list could not be read: {clean(str(exc))}", severity="error")
+            self.app.call_from_thread(self._cache_failed, exc)
             return
         if get_current_worker().is_cancelled:
             return
@@ -440,24 +447,61 @@ class MainScreen(Screen):
             text.append("  · indexing…", style="italic")
         self.query_one("#list-header", Static).update(text, layout=False)  # one line, fixed size
 
+    def _cache_failed(self, exc: Exception) -> None:
+        """A query failed. A damaged cache is dropped and built again (the list
+        empty meanwhile, so nothing asks it for rows); anything else is shown."""
+        if isinstance(exc, sqlite3.OperationalError) or not isinstance(exc, sqlite3.DatabaseError):
+            self.notify(f"The list could not be read: {clean(str(exc))}", severity="error")
+            return
+        if self._rebuilding:
+            return
+        self._rebuilding = True
+        articles = self.query_one(ArticleList)
+        articles.empty_text = "Indexing articles…"
+        articles.set_ids(array("q"), None)
+        self.refresh_index(rebuild=str(exc))
+
     @work(thread=True, exclusive=True, group="refresh")
-    def refresh_index(self) -> None:
-        """Bring the index up to date; on a first run, fill the list as batches land."""
+    def refresh_index(self, rebuild: str | None = None) -> None:
+        """Bring the index up to date; on a first run, fill the list as batches land.
+
+        With ``rebuild`` (why the cache is no good), the cache is dropped first.
+        """
         self._indexing = True
 
         def progress(done: int, total: int) -> None:
             self.app.call_from_thread(self._progress, done, total)
 
         try:
+            if rebuild is not None:
+                self.library.forget_cache(rebuild)
             stats = self.library.refresh(progress)
+        except Exception as exc:  # noqa: BLE001 - reported; the app goes on with what it shows
+            message = f"The library could not be refreshed: {clean(str(exc) or type(exc).__name__)}"
+            self.app.call_from_thread(self.notify, message, severity="error", timeout=10)
+            self.app.call_from_thread(self._progress_done)
+            return
         finally:
             self._indexing = False
+            self._rebuilding = False
+        self.app.call_from_thread(self._report_roots)
         if stats.parsed or stats.removed or stats.cold:
             self.app.call_from_thread(self._after_refresh)
         else:
             self.app.call_from_thread(self._progress_done)
         if self.watch_files:
             self.app.call_from_thread(self.start_watching)
+
+    def _report_roots(self) -> None:
+        """Say when a library folder (or file) goes missing, and when it is back."""
+        roots = {os.fspath(r) for r in self.library.roots}
+        missing = {p.path for p in self.library.walk_problems if p.path in roots}
+        for path in sorted(missing - self._missing_roots):
+            reason = next(p.reason for p in self.library.walk_problems if p.path == path)
+            self.notify(f"Library folder {clean(path)}: {clean(reason)}.", severity="warning", timeout=10)
+        for path in sorted(self._missing_roots - missing):
+            self.notify(f"The library folder {clean(path)} is back.", timeout=5)
+        self._missing_roots = missing
 
     def _progress(self, done: int, total: int) -> None:
         bar = self.query_one("#progress", ProgressBar)
@@ -582,7 +626,10 @@ class MainScreen(Screen):
 
         article, problems = parse_file(path)
         urls = [r.url for r in article.related if r.url] if article else []
-        in_library = set(self.library.by_url(urls)) if urls else set()
+        try:
+            in_library = set(self.library.by_url(urls)) if urls else set()
+        except sqlite3.Error:
+            in_library = set()  # the links are shown all the same, unmarked
         if get_current_worker().is_cancelled:
             return
         self.app.call_from_thread(self._show_article, path, article, row, in_library, [p.format() for p in problems])
@@ -647,7 +694,10 @@ class MainScreen(Screen):
             self.notify(problem, severity="error")
             return
         assert url is not None
-        found = self.library.by_url([url]).get(url)
+        try:
+            found = self.library.by_url([url]).get(url)
+        except sqlite3.Error:
+            found = None
         if found is None:
             self.app.open_url(url)
             return
