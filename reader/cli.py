@@ -263,7 +263,9 @@ def _print_rows(rows, fmt: str, total: int) -> None:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(["id", "path", "title", "excerpt", "url", "published_at", "quality", "heat", "published", "provider", "domain", "topics", "related"])
-        tidy = clean if out.isatty() else (lambda v: "" if v is None else v)
+        # Cells are cleaned even in a pipe: a CSV file is often shown with
+        # `cat` or `column`, and JSON is there for the exact strings.
+        tidy = clean
         for row in rows:
             item = article_json(row)
             writer.writerow(
@@ -646,3 +648,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         except OSError:
             pass
         return 0
+    except Exception as exc:  # the last guard: a bug must still not show a traceback
+        if os.environ.get("READER_DEBUG"):
+            raise
+        return _crashed(exc)
+
+
+def _crashed(exc: BaseException) -> int:
+    """One line for the user; the traceback goes to a file they can send us."""
+    import traceback
+
+    from reader.text import clean
+
+    where = ""
+    try:
+        from reader.config import cache_dir
+
+        log = cache_dir() / "crash.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with open(log, "a", encoding="utf-8", errors="backslashreplace") as out:
+            out.write("".join(traceback.format_exception(exc)) + "\n")
+        where = f"; the details are in {log}"
+    except Exception:
+        pass
+    sys.stderr.write(clean(f"reader: unexpected error ({type(exc).__name__}: {exc}){where}. Please report it.") + "\n")
+    return 70

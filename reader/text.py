@@ -11,17 +11,20 @@ import re
 
 # C0 controls (ESC among them), DEL, C1 controls (CSI, OSC, DCS...),
 # bidi embeddings/overrides/isolates, and line/paragraph separators.
-_UNSAFE = "\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff"
+_UNSAFE = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff"
 _UNSAFE_BLOCK = re.compile(f"[{_UNSAFE}]")
 _UNSAFE_LINE = re.compile(f"[{_UNSAFE}\\t\\n]")
 _SPACES = re.compile(r"\s+")
+# Lone surrogates: a file name that is not UTF-8 (Python keeps its bytes
+# this way) could not be written to a terminal at all.
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def clean(value: object) -> str:
     """One line of inert text: controls dropped, runs of whitespace made one space."""
     if value is None:
         return ""
-    text = str(value)
+    text = _SURROGATES.sub("\ufffd", str(value))
     text = _UNSAFE_LINE.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
 
@@ -30,16 +33,17 @@ def clean_block(value: object) -> str:
     """Text of several lines with every control character but newline and tab removed."""
     if value is None:
         return ""
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    text = _SURROGATES.sub("\ufffd", str(value)).replace("\r\n", "\n").replace("\r", "\n")
     return _UNSAFE_BLOCK.sub("", text)
 
 
-_JSON_UNSAFE = re.compile(f"[{_UNSAFE[_UNSAFE.index(chr(0x7F)):]}]")
+_JSON_UNSAFE = re.compile(f"[{_UNSAFE[_UNSAFE.index(chr(0x7F)):]}\\ud800-\\udfff]")
 
 
 def escape_json_controls(text: str) -> str:
     """Escape the characters json.dumps(ensure_ascii=False) leaves raw.
 
-    The escaped JSON decodes to exactly the same strings.
+    The escaped JSON decodes to exactly the same strings (a lone surrogate
+    from a file name that is not UTF-8 too: os.fsencode() gives its bytes).
     """
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

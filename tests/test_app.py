@@ -732,7 +732,7 @@ async def test_i_shows_the_raw_fields_without_the_secured_payload(seeds: Path, t
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
         await pilot.press("i")
-        await pilot.pause()
+        await settle(pilot, 0.2)  # read in a worker
         assert isinstance(app.screen, RawScreen)
         raw = shown(app.screen.query_one("#raw-text", Static))
         assert f'title: {TOP_TITLE}' in raw or f"title: '{TOP_TITLE}'" in raw

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+
 import yaml
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -13,14 +16,23 @@ from textual.widgets import Static
 from reader.text import clean, clean_block
 
 
+def _read(path: str) -> bytes:
+    from reader.parse import MAX_FILE_BYTES, _open, _read_some
+
+    with open(path, "rb", buffering=0, opener=_open) as handle:
+        return _read_some(handle, os.fstat(handle.fileno()).st_size, MAX_FILE_BYTES)
+
+
 def raw_fields(path: str) -> str:
     """The front matter of ``path`` as YAML text, without the secured payload."""
     from reader import yamldata
-    from reader.parse import MAX_FILE_BYTES, _BOUNDARY
+    from reader.parse import _BOUNDARY, parse_file
 
+    article, problems = parse_file(path)  # the same checks: no pipes, no endless files, size, encoding
+    if article is None:
+        return "(cannot be read: " + "; ".join(p.reason for p in problems) + ")"
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES)
+        data = _read(path)
         text = data.decode("utf-8-sig", errors="replace").replace("\r\n", "\n").replace("\r", "\n").lstrip()
         start = _BOUNDARY.match(text)
         end = _BOUNDARY.search(text, start.end()) if start else None
@@ -32,8 +44,11 @@ def raw_fields(path: str) -> str:
     if not isinstance(meta, dict):
         return "(the front matter is not a mapping)"
     if "secured" in meta and meta["secured"] not in (None, ""):
-        size = len(str(meta["secured"]))
-        meta["secured"] = f"<encrypted payload, {size} characters, not shown>"
+        # Its size only: never its text, and never str() of a value that
+        # may be an alias-built structure of a billion items.
+        value = meta["secured"]
+        size = f"{len(value)} characters" if isinstance(value, str) else f"a {type(value).__name__}"
+        meta["secured"] = f"<encrypted payload, {size}, not shown>"
     try:
         return yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
@@ -54,7 +69,20 @@ class RawScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="raw-box"):
             yield Static(Text(clean(self.path), style="bold"), id="raw-path")
-            yield Static(Text(clean_block(raw_fields(self.path))), id="raw-text")
+            yield Static(Text("Reading…", style="dim"), id="raw-text")
+
+    def on_mount(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True)
+    def _load(self) -> None:
+        """Off the screen's thread: a big front matter takes a while to dump."""
+        text = Text(clean_block(raw_fields(self.path)))
+        self.app.call_from_thread(self._show, text)
+
+    def _show(self, text: Text) -> None:
+        if self.is_attached:
+            self.query_one("#raw-text", Static).update(text)
 
     def action_scroll(self, lines: int) -> None:
         self.query_one("#raw-box", VerticalScroll).scroll_relative(y=lines, animate=False)
