@@ -120,11 +120,14 @@ def _read_some(handle: Any, size: int, limit: int) -> bytes:
     got = 0
     want = min(size + 1, limit)
     while got < limit:
-        chunk = handle.read(max(1, min(want, limit - got)))
+        asked = max(1, min(want, limit - got))
+        chunk = handle.read(asked)
         if not chunk:
             break
         parts.append(chunk)
         got += len(chunk)
+        if len(chunk) < asked and want == size + 1:
+            break  # a regular file read short of what fstat promised: its end
         want = 1 << 20
     return b"".join(parts)
 

@@ -44,16 +44,10 @@ class LOADER(_BASE):  # type: ignore[valid-type,misc]
     The loader calls three Python methods for every node. Front matter
     never uses path resolvers, so the two path hooks do nothing, and
     ``resolve`` is the safe schema's own lookup (the same implicit
-    resolvers, the same tags) without the path-resolver branch. The first
-    hook counts the nodes, and stops a document that has too many.
+    resolvers, the same tags) without the path-resolver branch.
     """
 
-    nodes_left = MAX_NODES
-
     def descend_resolver(self, current_node: Any, current_index: Any) -> None:
-        self.nodes_left -= 1
-        if self.nodes_left < 0:
-            raise yaml.YAMLError(f"more than {MAX_NODES} values; not read")
         return None
 
     def ascend_resolver(self) -> None:
@@ -68,6 +62,26 @@ class LOADER(_BASE):  # type: ignore[valid-type,misc]
                         return tag
             return _STR
         return _SEQ if kind is yaml.SequenceNode else _MAP
+
+
+
+class COUNTING_LOADER(LOADER):
+    """LOADER that stops a document with too many nodes.
+
+    A node takes some text: at worst, in flow collections such as "[:,:]",
+    three nodes come from two characters. So only text longer than a
+    quarter of MAX_NODES can hold too many, and shorter text (all real
+    front matter) is composed by LOADER without paying for the count.
+    """
+
+    nodes_left = MAX_NODES
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        self.nodes_left -= 1
+        if self.nodes_left < 0:
+            raise yaml.YAMLError(f"more than {MAX_NODES} values; not read")
+        return None
+
 
 _BOOLS = {
     "yes": True, "Yes": True, "YES": True, "true": True, "True": True, "TRUE": True, "on": True, "On": True, "ON": True,
@@ -98,7 +112,7 @@ def load(text: str) -> tuple[Any, list[tuple[int, str]]]:
 
 def load_nodes(text: str) -> tuple[yaml.Node | None, Any, list[tuple[int, str]]]:
     """As ``load``, with the document's root node too (it knows each value's line)."""
-    node = yaml.compose(text, Loader=LOADER)
+    node = yaml.compose(text, Loader=COUNTING_LOADER if len(text) > MAX_NODES // 4 else LOADER)
     if node is None:
         return None, None, []
     builder = _Builder(text)
@@ -125,23 +139,47 @@ class _Builder:
     def value(self, root: yaml.Node) -> Any:
         result = self.child(root)
         stack = self.stack
+        child = self.child
+        scalar, text, merge = yaml.ScalarNode, _STR, _TAG + "merge"
         while stack:
             frame = stack[-1]
             node, into, at = frame[0], frame[1], frame[2]
-            if at == len(node.value):
+            items = node.value
+            count = len(items)
+            # Fill this container until it is full or one of its items is a
+            # new container (which is on top of the stack now, filled first).
+            # Plain text, the common item, is taken without a call.
+            if into.__class__ is list:
+                while at < count:
+                    item = items[at]
+                    at += 1
+                    if item.__class__ is scalar and item.tag == text:
+                        into.append(item.value)
+                        continue
+                    depth = len(stack)
+                    into.append(child(item))
+                    if len(stack) != depth:
+                        break
+            else:
+                while at < count:
+                    key_node, value_node = items[at]
+                    at += 1
+                    depth = len(stack)
+                    if key_node.tag == merge:
+                        frame[3].append(child(value_node))
+                    else:
+                        name = key_node.value if key_node.__class__ is scalar and key_node.tag == text else self.key(key_node)
+                        if value_node.__class__ is scalar and value_node.tag == text:
+                            into[name] = value_node.value
+                            continue
+                        into[name] = child(value_node)
+                    if len(stack) != depth:
+                        break
+            frame[2] = at
+            if at == count and stack[-1] is frame:
                 stack.pop()
                 if frame[3]:
                     self.merge(node, into, frame[3])
-                continue
-            frame[2] = at + 1
-            if into.__class__ is list:
-                into.append(self.child(node.value[at]))
-                continue
-            key_node, value_node = node.value[at]
-            if key_node.tag == _TAG + "merge":
-                frame[3].append(self.child(value_node))
-                continue
-            into[self.key(key_node)] = self.child(value_node)
         return result
 
     def child(self, node: yaml.Node, _scalar: type = yaml.ScalarNode) -> Any:
