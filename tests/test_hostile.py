@@ -234,3 +234,21 @@ async def test_only_http_links_open_and_shell_syntax_stays_one_argument(corpus, 
         calls = browser.wait_for(2)
         assert calls == [[SHELL_URL], [SHELL_URL + "&related"]]  # each whole URL, as one argument
     assert not marker.exists()
+
+
+def test_an_unforeseen_error_is_one_line_and_a_crash_log(capsys, corpus, monkeypatch, tmp_path):
+    import reader.index
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("READER_DEBUG", raising=False)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug reader did not foresee")
+
+    monkeypatch.setattr(reader.index.Library, "refresh", broken)
+    code, out, err = run(capsys, "list", corpus)
+    assert code == 70
+    assert "Traceback" not in out + err
+    assert err.count("\n") == 1 and "a bug reader did not foresee" in err and "crash.log" in err
+    log = tmp_path / "cache" / "reader" / "crash.log"
+    assert "Traceback" in log.read_text(encoding="utf-8") and "broken" in log.read_text(encoding="utf-8")
