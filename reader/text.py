@@ -15,6 +15,16 @@ _UNSAFE = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u20
 _UNSAFE_BLOCK = re.compile(f"[{_UNSAFE}]")
 _UNSAFE_LINE = re.compile(f"[{_UNSAFE}\\t\\n]")
 _SPACES = re.compile(r"\s+")
+# Whole escape sequences, so that what a terminal would have read as a
+# command leaves no half of itself behind ("[2J", "]0;title"): CSI (7- and
+# 8-bit), the string commands OSC, DCS, SOS, PM and APC up to their
+# terminator, and the short ESC sequences (ESC 7, ESC ( B). An unterminated
+# string command is not guessed at: its introducer is dropped as a control.
+_SEQUENCE = re.compile(
+    r"(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]"
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]{0,4096}(?:\x07|\x1b\\|\x9c)"
+    r"|\x1b[\x20-\x2f]*[\x30-\x7e]"
+)
 # Lone surrogates: a file name that is not UTF-8 (Python keeps its bytes
 # this way) could not be written to a terminal at all.
 _SURROGATES = re.compile("[\ud800-\udfff]")
@@ -24,7 +34,7 @@ def clean(value: object) -> str:
     """One line of inert text: controls dropped, runs of whitespace made one space."""
     if value is None:
         return ""
-    text = _SURROGATES.sub("\ufffd", str(value))
+    text = _SEQUENCE.sub("", _SURROGATES.sub("\ufffd", str(value)))
     text = _UNSAFE_LINE.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
 
@@ -33,7 +43,7 @@ def clean_block(value: object) -> str:
     """Text of several lines with every control character but newline and tab removed."""
     if value is None:
         return ""
-    text = _SURROGATES.sub("\ufffd", str(value)).replace("\r\n", "\n").replace("\r", "\n")
+    text = _SEQUENCE.sub("", _SURROGATES.sub("\ufffd", str(value))).replace("\r\n", "\n").replace("\r", "\n")
     return _UNSAFE_BLOCK.sub("", text)
 
 
