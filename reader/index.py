@@ -27,6 +27,7 @@ from reader.model import Image, Problem, Provider, Related
 from reader.query import Query, Term, fts_expression
 from reader.state import from_sql, identity, sql_text
 
+TOPIC_CONDITION = "a.id IN (SELECT article FROM topics WHERE key = ?)"
 SCHEMA_VERSION = 9
 SUFFIXES = (".md", ".markdown")
 PARALLEL_MIN = 400  # below this many files, parsing in-process is quicker
@@ -953,10 +954,11 @@ class Library:
         clauses, params, match = self._where(query, prefix_last)
         sort = sort or (query.sort if query else None)
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-        if sort is None and match is not None and not clauses and columns == "a.id":
-            # Only free words, best match first: FTS5 alone ranks its matches
-            # in less than half the time of a join with the articles table.
-            return f"SELECT rowid AS id FROM fts WHERE fts MATCH ? ORDER BY rank{' DESC' if reverse else ''}", [match]
+        if sort is None and match is not None and columns == "a.id" and _fts_only(clauses):
+            # Free words (and topics), best match first: FTS5 alone ranks its
+            # matches in less than half the time of a join with the articles table.
+            where = "".join(f" AND {_on_fts(c)}" for c in clauses)
+            return f"SELECT rowid AS id FROM fts WHERE fts MATCH ?{where} ORDER BY rank{' DESC' if reverse else ''}", [match, *params]
         source = "articles a"
         if match is not None:
             source = "fts JOIN articles a ON a.id = fts.rowid"
@@ -988,6 +990,21 @@ class Library:
         With free words and no sort, the best FTS matches come first.
         """
         columns = ROW_COLUMNS + (", (SELECT data FROM article_data d WHERE d.id = a.id)" if with_data else "")
+        clauses, _, match = self._where(query, prefix_last)
+        if limit is not None and match is not None and _fts_only(clauses) and (sort or (query.sort if query else None)) is None:
+            # Only free words, best match first, one page: FTS5 ranks on its
+            # own (no join for every match), then the page's rows are read.
+            ids = self._ranked_page(query, reverse, limit, offset, prefix_last)
+            if not ids:
+                return []
+            marks = ",".join("?" * len(ids))
+            db = self.db
+            with self._lock:
+                found = {
+                    r[0]: _row(r[:15], r[15] if with_data else None)
+                    for r in db.execute(f"SELECT {columns} FROM articles a WHERE a.id IN ({marks})", ids)
+                }
+            return [found[i] for i in ids if i in found]
         sql, params = self._select(columns, query, sort, reverse, prefix_last)
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
@@ -996,6 +1013,12 @@ class Library:
         with self._lock:
             cursor = db.execute(sql, params)
             return [_row(r[:15], r[15] if with_data else None) for r in cursor]
+
+    def _ranked_page(self, query: Query | None, reverse: bool, limit: int, offset: int, prefix_last: bool) -> list[int]:
+        sql, params = self._select("a.id", query, None, reverse, prefix_last)
+        db = self.db
+        with self._lock:
+            return [r[0] for r in db.execute(sql + " LIMIT ? OFFSET ?", [*params, limit, offset])]
 
     def prefetch(self) -> None:
         """Start reading the default view's ids in a thread, so they are ready
@@ -1080,15 +1103,24 @@ class Library:
 
     def count(self, query: Query | None = None) -> int:
         clauses, params, match = self._where(query)
-        source = "articles a"
-        if match is not None:
-            source = "fts JOIN articles a ON a.id = fts.rowid"
-            clauses.insert(0, "fts MATCH ?")
-            params.insert(0, match)
-        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        if match is not None and _fts_only(clauses):
+            # free words (and topics): FTS5 counts its matches without the articles table
+            where = "".join(f" AND {_on_fts(c)}" for c in clauses)
+            sql, params = f"SELECT count(*) FROM fts WHERE fts MATCH ?{where}", [match, *params]
+        elif match is None and clauses == [TOPIC_CONDITION]:
+            # one topic (the sidebar's question): its index answers alone
+            sql = "SELECT count(DISTINCT article) FROM topics WHERE key = ?"
+        else:
+            source = "articles a"
+            if match is not None:
+                source = "fts JOIN articles a ON a.id = fts.rowid"
+                clauses.insert(0, "fts MATCH ?")
+                params.insert(0, match)
+            where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+            sql = f"SELECT count(*) FROM {source}{where}"
         db = self.db  # may build the index: before the lock, which a refresh takes too
         with self._lock:
-            return db.execute(f"SELECT count(*) FROM {source}{where}", params).fetchone()[0]
+            return db.execute(sql, params).fetchone()[0]
 
     def get(self, uid_or_path: str) -> Row | None:
         """One article by its id or its file path."""
@@ -1227,6 +1259,17 @@ def _epoch(day: date, end: bool = False) -> int:
     return int(moment.timestamp())
 
 
+def _fts_only(clauses: list[str]) -> bool:
+    """Whether these conditions can be checked on FTS rowids alone (no articles row)."""
+    return all(c in (TOPIC_CONDITION, f"NOT ({TOPIC_CONDITION})") for c in clauses)
+
+
+def _on_fts(clause: str) -> str:
+    # "+" keeps SQLite from handing the rowid list to FTS5, which would run
+    # the whole search once for every article of the topic.
+    return clause.replace("a.id IN", "+fts.rowid IN")
+
+
 def _condition(term: Term) -> tuple[str | None, list[Any]]:
     kind, value = term.kind, term.value
     if kind in ("word", "phrase"):
@@ -1234,7 +1277,7 @@ def _condition(term: Term) -> tuple[str | None, list[Any]]:
             return None, []
         return "a.id IN (SELECT rowid FROM fts WHERE fts MATCH ?)", [fts_expression([term])]
     if kind == "topic":
-        return "a.id IN (SELECT article FROM topics WHERE key = ?)", [str(value).casefold()]
+        return TOPIC_CONDITION, [str(value).casefold()]
     if kind == "provider":
         return "instr(a.provider_key, ?) > 0", [str(value).casefold()]
     if kind in ("quality", "heat"):

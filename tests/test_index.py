@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
@@ -757,3 +758,28 @@ def test_seeds_index_cleanly(tmp_path):
         assert library.article_count() >= 40
         assert len(library.topics()) >= 8
         assert library.count(parse_query("topic:AI")) > 0
+
+
+def test_the_fast_paths_answer_as_the_general_query(tmp_path):
+    """Word and topic searches skip the articles table; they must give the
+    same articles, counts and order as the query that joins it."""
+    import random
+
+    rng = random.Random(3)
+    vocabulary = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta"]
+    topics = ["AI", "Space", "Robotics"]
+    lib_dir = tmp_path / "lib"
+    for n in range(80):
+        words = " ".join(rng.choice(vocabulary) for _ in range(5 + n))  # each length its own: no ties in rank
+        chosen = rng.sample(topics, rng.randint(0, 2))
+        write(lib_dir, f"{n:02}.md", article(f"Article {n}", quality=n, topics=json.dumps(chosen), body=words))
+    with make(lib_dir, tmp_path) as library:
+        library.refresh()
+        for text in ("alpha", "alpha beta", "gam", "alpha topic:AI", "beta -topic:Space", "delta topic:AI topic:Robotics", "topic:Space"):
+            query = parse_query(text)
+            joined = library.search(query)  # no limit: the general query, joined with articles
+            assert library.count(query) == len(joined), text
+            assert list(library.ids(query)) == [r.id for r in joined], text
+            assert [r.id for r in library.search(query, limit=5, offset=3)] == [r.id for r in joined[3:8]], text
+            assert list(library.ids(query, reverse=True)) == [r.id for r in library.search(query, reverse=True)], text
+        assert library.count(parse_query("topic:Space")) == sum("Space" in r.topics for r in library.search())
