@@ -440,7 +440,9 @@ def _cache_with(uid: str) -> tuple[str, Path] | None:
         except sqlite3.Error:
             continue
         if row is not None:
-            return row[0], db_path
+            from reader.state import from_sql
+
+            return from_sql(row[0]), db_path
     return None
 
 

@@ -299,8 +299,7 @@ def _parse_safely(batch: list[tuple[str, int, int]]) -> list[tuple[Any, ...]]:
     try:
         return parse_rows(batch)
     except Exception:  # noqa: BLE001 - find the file, report it, go on
-        if len(batch) == 1:
-            raise
+        pass
     out = []
     for item in batch:
         try:
@@ -918,10 +917,10 @@ class Library:
             self._state_attached = True
             return True
 
-    def _search_connection(self) -> sqlite3.Connection:
+    def _search_connection(self, main: sqlite3.Connection) -> sqlite3.Connection:
         """A connection of its own for id lists, so a search can be interrupted
-        (when a newer one comes) without touching anything else."""
-        main = self.db
+        (when a newer one comes) without touching anything else. ``main`` is
+        self.db, taken by the caller before any lock (it may build the index)."""
         if self.db_path is None:
             return main
         if self._search is None:
@@ -1050,12 +1049,12 @@ class Library:
                 if "ids" in holder:
                     return holder["ids"]
         sql, params = self._select("a.id", query, sort, reverse, prefix_last)
-        self.db  # opened (or built) before the locks, which a refresh takes too
+        main = self.db  # opened (or built) before the locks, which a refresh takes too
         # One row, not one a match: SQLite builds the list in C with the GIL
         # released, so the screen's thread is not slowed by 100k row steps.
         # (LIMIT -1 keeps the subquery, and so its order, as written.)
         with self._search_lock:
-            db = self._search_connection()
+            db = self._search_connection(main)
             lock = self._lock if db is self._db else _NO_LOCK
             with lock:
                 joined = db.execute(f"SELECT group_concat(id) FROM ({sql} LIMIT -1)", params).fetchone()[0]
@@ -1087,7 +1086,7 @@ class Library:
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start : start + 500]
                 marks = ",".join("?" * len(chunk))
-                out.extend(r[0] for r in db.execute(f"SELECT ident FROM articles WHERE id IN ({marks})", chunk))
+                out.extend(from_sql(r[0]) for r in db.execute(f"SELECT ident FROM articles WHERE id IN ({marks})", chunk))
         return out
 
     def rows(self, ids: Iterable[int]) -> list[Row]:

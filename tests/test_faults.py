@@ -230,6 +230,9 @@ def test_odd_file_names_are_indexed_opened_and_marked(tmp_path, cache_dir):
         state.mark_read(keys)
         state.toggle_starred(keys[0])
         assert state.read_keys(keys) == set(keys) and state.is_starred(keys[0])
+        # the keys the index hands out ("A": mark all read) are the same keys
+        assert sorted(library.idents([r.id for r in rows])) == sorted(keys)
+        state.mark_read(library.idents([r.id for r in rows]))
         assert library.count(parse_query("is:read")) == len(rows)
         state.export(tmp_path / "marks.json")
         with State(tmp_path / "other.sqlite3") as other:
@@ -375,8 +378,9 @@ async def test_a_cache_damaged_while_the_app_runs_is_rebuilt(tmp_path):
         await wait_until(pilot, lambda: any("damaged" in n.message for n in app._notifications))
         await wait_until(pilot, lambda: articles.count == 120 and articles.current_row is not None)
         assert app.is_running
-        (message,) = [n.message for n in app._notifications]
-        assert str(db_path) in message
+        messages = [n.message for n in app._notifications]
+        assert len(messages) == 1, messages
+        assert str(db_path) in messages[0]
 
 
 # -- the state file ----------------------------------------------------------------------
@@ -637,3 +641,24 @@ async def test_the_library_folder_removed_and_brought_back(tmp_path):
         await wait_until(pilot, lambda: articles.count == 1)
         assert articles.current_row.title == "After"
         assert any("is back" in n.message for n in app._notifications)
+
+
+def test_a_parser_failure_on_the_one_changed_file_is_reported_not_raised(tmp_path, cache_dir, monkeypatch):
+    lib = tmp_path / "lib"
+    write(lib, "good.md", article("Good"))
+    write(lib, "bad.md", article("Bad"))
+    real = parse.parse_file
+
+    def failing(path, *args, **kwargs):
+        if path.endswith("bad.md"):
+            raise RuntimeError("a parser bug")
+        return real(path, *args, **kwargs)
+
+    with Library([lib], cache_dir=cache_dir) as library:
+        library.refresh()
+        monkeypatch.setattr(parse, "parse_file", failing)
+        time.sleep(0.01)
+        write(lib, "bad.md", article("Bad, edited", body="more"))  # the only file to read again
+        library.refresh()
+        assert [r.title for r in library.search()] == ["Good"]
+        assert any("bad.md" in p.path and "reader failed on it" in p.reason for p in library.problems())

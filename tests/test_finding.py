@@ -255,3 +255,50 @@ async def test_quick_filters_show_and_clear_with_one_key(seeds: Path, tmp_path: 
         await settle(pilot)
         assert len(listed(app)) == total
         assert "x clears" not in header(app)
+
+
+async def test_a_backspace_while_a_search_runs_leaves_the_list_of_the_bar(seeds: Path, tmp_path: Path) -> None:
+    """A slow search for "clo" must not land over the list of "cl" after a backspace."""
+    import time as clock
+
+    app = build(seeds, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        everything = list(app.screen.query_one(ArticleList).ids)
+        library = app.library
+        real_ids = library.ids
+
+        def slow_ids(query=None, *args, **kwargs):
+            if query is not None and "clo" in query.text:
+                clock.sleep(0.4)  # a big library's prefix search
+            return real_ids(query, *args, **kwargs)
+
+        library.ids = slow_ids
+        await pilot.press("slash", "c", "l", "o")
+        await pilot.press("backspace")  # "cl": too short to search, the whole library again
+        await pilot.pause(0.7)
+        await settle(pilot)
+        assert app.screen.query_one("#search-input").value == "cl"
+        assert list(app.screen.query_one(ArticleList).ids) == everything
+
+
+async def test_m_pressed_as_the_cursor_lands_is_not_undone_by_mark_read_on_open(seeds: Path, tmp_path: Path) -> None:
+    app = build(seeds, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.pause(0.2)
+        articles = app.screen.query_one(ArticleList)
+        first = articles.current_row
+        assert app.state.is_read(app.screen.key(first))  # shown at start: read
+        await pilot.press("j")
+        await pilot.pause(0.2)
+        await pilot.press("k", "m")  # back onto it, and mark it unread at once
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert not app.state.is_read(app.screen.key(first))
+        await pilot.press("j")
+        await pilot.pause(0.2)
+        await pilot.press("k")  # shown anew later: read on open again
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert app.state.is_read(app.screen.key(first))

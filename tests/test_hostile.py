@@ -266,3 +266,11 @@ def test_clean_leaves_nothing_a_terminal_obeys(text):
         assert not any(ch in shown for ch in FORBIDDEN)
         assert not any("\ud800" <= ch <= "\udfff" for ch in shown)
         shown.encode("utf-8")  # writable to any UTF-8 terminal
+
+
+def test_show_by_id_alone_finds_a_file_whose_name_is_not_utf8(capsys, corpus):
+    odd = next(row for row in listed(capsys, corpus) if row["title"] == "Name not in UTF-8")
+    code, out, err = run(capsys, "show", odd["id"])  # no library given: found in the caches
+    assert code == 0, err
+    assert "Name not in UTF-8" in out
+    assert_inert(out + err, "show by id")

@@ -100,7 +100,10 @@ class MainScreen(Screen):
         self._wanted: str | None = None  # the file the pane should show
         self._pending: Row | None = None  # the row the pane shows once the cursor rests
         self._bindings_had: bool | None = None
-        self._shown_plan: tuple[str, tuple] | None = None  # what the list shows (Library.plan)
+        # what the newest list load runs (Library.plan), None when unknown or failed
+        self._requested_plan: tuple[str, tuple] | None = None
+        self._user_marked: set[int] = set()
+        self._last_failure: tuple[str, int] | None = None  # rows marked by hand since the pane last showed them
         self._loading = False
         self.watcher = None
         self._recount = None
@@ -184,7 +187,12 @@ class MainScreen(Screen):
         return self.query_one(ArticleList).current_row
 
     def action_toggle_read(self) -> None:
-        self._change_mark(self._marked_row(), lambda state, key: state.toggle_read(key))
+        row = self._marked_row()
+        if row is not None:
+            # the user's word on this row wins over mark-read-on-open, should
+            # the row's body arrive after the key
+            self._user_marked.add(row.id)
+        self._change_mark(row, lambda state, key: state.toggle_read(key))
 
     def action_toggle_star(self) -> None:
         self._change_mark(self._marked_row(), lambda state, key: state.toggle_starred(key))
@@ -342,17 +350,22 @@ class MainScreen(Screen):
         typing a search, only the newest query matters.
         """
         self.library.interrupt()
-        self._load_ids(keep, counts)
+        query, sort, reverse = self.current_query(), self.view.sort, self.view.reverse
+        self._requested_plan = self._plan(query, sort, reverse)
+        self._load_ids(keep, counts, query, sort, reverse)
 
-    def _plan(self) -> tuple[str, tuple]:
-        return self.library.plan(self.current_query(), self.view.sort, self.view.reverse, prefix_last=True)
+    def _plan(self, query: Query, sort: str | None, reverse: bool) -> tuple[str, tuple] | None:
+        """What the list's query will run, when that can be told without the
+        database (None when the query needs it: providers, marks)."""
+        for term in query.terms:
+            if term.kind == "provider" or (term.kind == "is" and term.value in ("read", "unread", "starred", "unstarred")):
+                return None
+        return self.library.plan(query, sort, reverse, prefix_last=True)
 
     @work(thread=True, exclusive=True, group="ids")
-    def _load_ids(self, keep: int | None, counts: bool) -> None:
-        query = self.current_query()
-        plan = self._plan()
+    def _load_ids(self, keep: int | None, counts: bool, query: Query, sort: str | None, reverse: bool) -> None:
         try:
-            ids = self.library.ids(query, self.view.sort, self.view.reverse, prefix_last=True)
+            ids = self.library.ids(query, sort, reverse, prefix_last=True)
             total = self.library.article_count()
         except sqlite3.Error as exc:
             if "interrupt" in str(exc):
@@ -361,7 +374,7 @@ class MainScreen(Screen):
             return
         if get_current_worker().is_cancelled:
             return
-        self.app.call_from_thread(self._show_ids, ids, keep, total, plan)
+        self.app.call_from_thread(self._show_ids, ids, keep, total)
         if counts:
             try:
                 self._sidebar(total)
@@ -408,8 +421,7 @@ class MainScreen(Screen):
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(sidebar.set_topics, total, topics, unread, views)
 
-    def _show_ids(self, ids: array, keep: int | None, total: int, plan: tuple[str, tuple] | None = None) -> None:
-        self._shown_plan = plan
+    def _show_ids(self, ids: array, keep: int | None, total: int) -> None:
         articles = self.query_one(ArticleList)
         if keep is None and articles.count and not self.view.history:
             row = articles.current_row
@@ -450,10 +462,21 @@ class MainScreen(Screen):
     def _cache_failed(self, exc: Exception) -> None:
         """A query failed. A damaged cache is dropped and built again (the list
         empty meanwhile, so nothing asks it for rows); anything else is shown."""
-        if isinstance(exc, sqlite3.OperationalError) or not isinstance(exc, sqlite3.DatabaseError):
-            self.notify(f"The list could not be read: {clean(str(exc))}", severity="error")
-            return
+        self._requested_plan = None  # the list is not what was asked for: the next key loads
         if self._rebuilding:
+            return  # the damaged cache is being replaced: its other errors say nothing new
+        damaged = isinstance(exc, sqlite3.DatabaseError) and (
+            not isinstance(exc, sqlite3.OperationalError)
+            # a damaged schema page shows up as tables that are not there
+            # (of the cache: the state file is attached as "st" and is not ours to drop)
+            or (any(sign in str(exc) for sign in ("no such table", "no such column", "malformed")) and "st." not in str(exc))
+        )
+        if not damaged:
+            message = f"The list could not be read: {clean(str(exc))}"
+            # Rows are read while lines are drawn: one notice, not one a line.
+            if (message, int(time.monotonic() // 5)) != self._last_failure:
+                self._last_failure = (message, int(time.monotonic() // 5))
+                self.notify(message, severity="error")
             return
         self._rebuilding = True
         articles = self.query_one(ArticleList)
@@ -581,6 +604,7 @@ class MainScreen(Screen):
         view = self.query_one(ArticleView)
         if row is None or not view.children:
             return  # nothing waiting, or the app is closing
+        self._user_marked.discard(row.id)  # shown anew: opening it marks it read again
         view.show_row(row)
         self.load_article(row.path, row)
 
@@ -645,7 +669,13 @@ class MainScreen(Screen):
             view.row = row
         else:
             view.show_article(article, row, in_library, problems)
-            if row is not None and not row.read and self.state is not None and getattr(self.app, "mark_read_on_open", True):
+            if (
+                row is not None
+                and not row.read
+                and row.id not in self._user_marked
+                and self.state is not None
+                and getattr(self.app, "mark_read_on_open", True)
+            ):
                 self._change_mark(row, lambda state, key: state.mark_read([key]))
         self._bindings_changed()
 
@@ -711,6 +741,7 @@ class MainScreen(Screen):
             self.view.history.append(Place(view.article.path, view.row))
         elif view.row is not None:
             self.view.history.append(Place(view.row.path, view.row))
+        self._user_marked.discard(row.id)
         view.show_row(row)
         self.load_article(row.path, row)
         self._bindings_changed()
@@ -816,7 +847,8 @@ class MainScreen(Screen):
         articles = self.query_one(ArticleList)
         articles.highlight = words
         self.query_one(ArticleView).highlight = words
-        if self._shown_plan is not None and self._plan() == self._shown_plan:
+        plan = self._plan(self.current_query(), self.view.sort, self.view.reverse)
+        if plan is not None and plan == self._requested_plan:
             # A word still too short to search by (or a change that selects
             # the same articles): the list stays, only its marks change.
             articles.refresh()
