@@ -862,13 +862,14 @@ class Library:
         if query is None:
             return clauses, params, match
         positive = [t for t in query.words if not t.negated]
-        if prefix_last and positive and query.terms and positive[-1] is query.terms[-1]:
-            last = positive[-1]
-            if last.kind == "word" and len(str(last.value)) < 3 and not query.text.endswith(" "):
-                # Still being typed and too short to be a useful prefix: not yet part of the search.
-                positive = positive[:-1]
+        # The word being typed: the last thing in the text, with no space after it.
+        typing = bool(prefix_last and positive and query.terms and positive[-1] is query.terms[-1] and not query.text.endswith(" "))
+        if typing and positive[-1].kind == "word" and len(str(positive[-1].value)) < 3:
+            # Too short to be a useful prefix: not yet part of the search.
+            positive = positive[:-1]
+            typing = False
         if positive:
-            match = fts_expression(positive, prefix_last)
+            match = fts_expression(positive, typing)
         for term in query.terms:
             if term.kind == "provider":
                 clause, values = self._provider_condition(str(term.value))

@@ -11,6 +11,7 @@ from textual.worker import WorkerCancelled
 
 from conftest import SEEDS, article, write
 from reader.app import make_app
+from reader.query import parse_query
 from reader.widgets.article_list import ArticleList
 
 NOW = datetime(2026, 11, 25, 12, tzinfo=timezone.utc)
@@ -302,3 +303,21 @@ async def test_m_pressed_as_the_cursor_lands_is_not_undone_by_mark_read_on_open(
         await pilot.pause(0.3)
         await settle(pilot)
         assert app.state.is_read(app.screen.key(first))
+
+
+async def test_enter_searches_a_short_last_word_whole(seeds: Path, tmp_path: Path) -> None:
+    app = build(seeds, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        total = len(listed(app))
+        await pilot.press("slash", "A", "I")
+        await settle(pilot)
+        assert len(listed(app)) == total  # while typing, two letters are not searched yet
+        await pilot.press("enter")
+        await settle(pilot)
+        found = listed(app)
+        assert 0 < len(found) < total
+        # the whole word: "AI" in the text, not every word starting with "ai"
+        rows = app.library.search(app.screen.current_query())
+        assert [r.id for r in rows] == [r.id for r in found]
+        assert app.library.count(parse_query("AI")) == len(found)

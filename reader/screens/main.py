@@ -858,6 +858,16 @@ class MainScreen(Screen):
     @on(SearchBar.Done)
     def _search_done(self, event: SearchBar.Done) -> None:
         self.query_one(ArticleList).focus()
+        search = self.view.search
+        last = search.terms[-1] if search.terms else None
+        if not event.cleared and last is not None and last.kind == "word" and not search.text.endswith(" "):
+            # Enter ends the typing: a last word too short to search by while
+            # typing ("AI") is searched now, as the whole word.
+            if len(str(last.value)) < 3:
+                from reader.query import parse_query
+
+                self.view.search = parse_query(search.text + " ")
+                self.load_ids(counts=False)
 
     # topics -------------------------------------------------------------------
 
