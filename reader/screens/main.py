@@ -465,6 +465,8 @@ class MainScreen(Screen):
         self._requested_plan = None  # the list is not what was asked for: the next key loads
         if self._rebuilding:
             return  # the damaged cache is being replaced: its other errors say nothing new
+        if isinstance(exc, sqlite3.ProgrammingError):
+            return  # a connection closed under a query (a refresh swapping it): the next draw reads again
         damaged = isinstance(exc, sqlite3.DatabaseError) and (
             not isinstance(exc, sqlite3.OperationalError)
             # a damaged schema page shows up as tables that are not there
@@ -505,8 +507,9 @@ class MainScreen(Screen):
             self.app.call_from_thread(self._progress_done)
             return
         finally:
-            self._indexing = False
-            self._rebuilding = False
+            if not get_current_worker().is_cancelled:  # a newer refresh owns the flags now
+                self._indexing = False
+                self._rebuilding = False
         self.app.call_from_thread(self._report_roots)
         if stats.parsed or stats.removed or stats.cold:
             self.app.call_from_thread(self._after_refresh)
