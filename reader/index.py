@@ -28,6 +28,9 @@ from reader.query import Query, Term, fts_expression
 from reader.state import from_sql, identity, sql_text
 
 TOPIC_CONDITION = "a.id IN (SELECT article FROM topics WHERE key = ?)"
+FTS_RANKED = "SELECT rowid AS id FROM fts WHERE fts MATCH ?"  # ids ranked by FTS5 alone (see _select)
+DATA_COLUMN = ", (SELECT data FROM article_data d WHERE d.id = a.id)"
+MARK_WORDS = ("read", "unread", "starred", "unstarred")  # is: words answered by the state file
 SCHEMA_VERSION = 9
 SUFFIXES = (".md", ".markdown")
 PARALLEL_MIN = 400  # below this many files, parsing in-process is quicker
@@ -873,7 +876,7 @@ class Library:
         for term in query.terms:
             if term.kind == "provider":
                 clause, values = self._provider_condition(str(term.value))
-            elif term.kind == "is" and term.value in ("read", "unread", "starred", "unstarred"):
+            elif term.kind == "is" and term.value in MARK_WORDS:
                 clause, values = self._mark_condition(str(term.value))
             else:
                 clause, values = _condition(term)
@@ -958,7 +961,7 @@ class Library:
             # Free words (and topics), best match first: FTS5 alone ranks its
             # matches in less than half the time of a join with the articles table.
             where = "".join(f" AND {_on_fts(c)}" for c in clauses)
-            return f"SELECT rowid AS id FROM fts WHERE fts MATCH ?{where} ORDER BY rank{' DESC' if reverse else ''}", [match, *params]
+            return f"{FTS_RANKED}{where} ORDER BY rank{' DESC' if reverse else ''}", [match, *params]
         source = "articles a"
         if match is not None:
             source = "fts JOIN articles a ON a.id = fts.rowid"
@@ -989,22 +992,16 @@ class Library:
 
         With free words and no sort, the best FTS matches come first.
         """
-        columns = ROW_COLUMNS + (", (SELECT data FROM article_data d WHERE d.id = a.id)" if with_data else "")
-        clauses, _, match = self._where(query, prefix_last)
-        if limit is not None and match is not None and _fts_only(clauses) and (sort or (query.sort if query else None)) is None:
-            # Only free words, best match first, one page: FTS5 ranks on its
-            # own (no join for every match), then the page's rows are read.
-            ids = self._ranked_page(query, reverse, limit, offset, prefix_last)
-            if not ids:
-                return []
-            marks = ",".join("?" * len(ids))
-            db = self.db
-            with self._lock:
-                found = {
-                    r[0]: _row(r[:15], r[15] if with_data else None)
-                    for r in db.execute(f"SELECT {columns} FROM articles a WHERE a.id IN ({marks})", ids)
-                }
-            return [found[i] for i in ids if i in found]
+        if limit is not None:
+            ranked, params = self._select("a.id", query, sort, reverse, prefix_last)
+            if ranked.startswith(FTS_RANKED):
+                # Free words (and topics), best match first, one page: FTS5
+                # ranks on its own, then only the page's rows are read.
+                db = self.db
+                with self._lock:
+                    ids = [r[0] for r in db.execute(ranked + " LIMIT ? OFFSET ?", [*params, limit, offset])]
+                return self.rows(ids, with_data)
+        columns = ROW_COLUMNS + (DATA_COLUMN if with_data else "")
         sql, params = self._select(columns, query, sort, reverse, prefix_last)
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
@@ -1013,12 +1010,6 @@ class Library:
         with self._lock:
             cursor = db.execute(sql, params)
             return [_row(r[:15], r[15] if with_data else None) for r in cursor]
-
-    def _ranked_page(self, query: Query | None, reverse: bool, limit: int, offset: int, prefix_last: bool) -> list[int]:
-        sql, params = self._select("a.id", query, None, reverse, prefix_last)
-        db = self.db
-        with self._lock:
-            return [r[0] for r in db.execute(sql + " LIMIT ? OFFSET ?", [*params, limit, offset])]
 
     def prefetch(self) -> None:
         """Start reading the default view's ids in a thread, so they are ready
@@ -1063,9 +1054,16 @@ class Library:
 
     def plan(
         self, query: Query | None = None, sort: str | None = None, reverse: bool = False, prefix_last: bool = False
-    ) -> tuple[str, tuple[Any, ...]]:
+    ) -> tuple[str, tuple[Any, ...]] | None:
         """What ids() would run for these arguments: equal plans give equal
-        lists (while the library is unchanged), so the caller may skip one."""
+        lists (while the library is unchanged), so the caller may skip one.
+
+        None when telling would take the database (providers are looked up,
+        marks need the state file): the plan is asked for on the screen's thread.
+        """
+        for term in query.terms if query else ():
+            if term.kind == "provider" or (term.kind == "is" and term.value in MARK_WORDS):
+                return None
         sql, params = self._select("a.id", query, sort, reverse, prefix_last)
         return sql, tuple(params)
 
@@ -1090,15 +1088,19 @@ class Library:
                 out.extend(from_sql(r[0]) for r in db.execute(f"SELECT ident FROM articles WHERE id IN ({marks})", chunk))
         return out
 
-    def rows(self, ids: Iterable[int]) -> list[Row]:
+    def rows(self, ids: Iterable[int], with_data: bool = False) -> list[Row]:
         """The articles with these ids, in the order given (missing ones left out)."""
         wanted = list(ids)
         if not wanted:
             return []
         marks = ",".join("?" * len(wanted))
+        columns = ROW_COLUMNS + (DATA_COLUMN if with_data else "")
         db = self.db  # may build the index: before the lock, which a refresh takes too
         with self._lock:
-            found = {r[0]: _row(r) for r in db.execute(f"SELECT {ROW_COLUMNS} FROM articles a WHERE a.id IN ({marks})", wanted)}
+            found = {
+                r[0]: _row(r[:15], r[15] if with_data else None)
+                for r in db.execute(f"SELECT {columns} FROM articles a WHERE a.id IN ({marks})", wanted)
+            }
         return [found[i] for i in wanted if i in found]
 
     def count(self, query: Query | None = None) -> int:
@@ -1288,7 +1290,7 @@ def _condition(term: Term) -> tuple[str | None, list[Any]]:
     if kind == "until":
         return "(a.published_at IS NOT NULL AND a.published_at <= ?)", [_epoch(value, end=True)]  # type: ignore[arg-type]
     if kind == "is":
-        if value in ("read", "unread", "starred", "unstarred"):
+        if value in MARK_WORDS:
             return None, []  # answered by Library._mark_condition (the state file)
         return ("a.published IS 1" if value == "published" else "a.published IS 0"), []
     return None, []

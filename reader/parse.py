@@ -25,7 +25,6 @@ from reader.model import KNOWN_FIELDS, Article, Image, Number, Problem, Provider
 # python-frontmatter's boundary between front matter and body; the front
 # matter itself is read by PyYAML's C safe loader (see yamldata).
 _BOUNDARY = YAMLHandler.FM_BOUNDARY
-_LOADER = yamldata.LOADER
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_EXTRA_NODES = 5_000

@@ -30,7 +30,7 @@ from reader import index, parse
 from reader.app import make_app
 from reader.index import Library
 from reader.query import parse_query
-from reader.state import State, StateError, identity
+from reader.state import State, identity
 from reader.widgets.article_list import ArticleList
 
 NOW = datetime(2026, 11, 25, 12, tzinfo=timezone.utc)

@@ -102,8 +102,8 @@ class MainScreen(Screen):
         self._bindings_had: bool | None = None
         # what the newest list load runs (Library.plan), None when unknown or failed
         self._requested_plan: tuple[str, tuple] | None = None
-        self._user_marked: set[int] = set()
-        self._last_failure: tuple[str, int] | None = None  # rows marked by hand since the pane last showed them
+        self._user_marked: set[int] = set()  # rows marked by hand since the pane last showed them
+        self._last_failure: tuple[str, int] | None = None  # the last list error shown, and when (5 s slots)
         self._loading = False
         self.watcher = None
         self._recount = None
@@ -355,11 +355,6 @@ class MainScreen(Screen):
         self._load_ids(keep, counts, query, sort, reverse)
 
     def _plan(self, query: Query, sort: str | None, reverse: bool) -> tuple[str, tuple] | None:
-        """What the list's query will run, when that can be told without the
-        database (None when the query needs it: providers, marks)."""
-        for term in query.terms:
-            if term.kind == "provider" or (term.kind == "is" and term.value in ("read", "unread", "starred", "unstarred")):
-                return None
         return self.library.plan(query, sort, reverse, prefix_last=True)
 
     @work(thread=True, exclusive=True, group="ids")
@@ -617,11 +612,15 @@ class MainScreen(Screen):
         if self._pending is not None:
             self._show_pending()
 
+    def _has_article(self) -> bool:
+        """Whether keys that act on "this article" have one (shown or pending)."""
+        view = self.query_one(ArticleView)
+        return self._pending is not None or view.row is not None or view.article is not None
+
     def _bindings_changed(self) -> None:
         """Refresh the footer only when what the keys can act on changed
         (the footer is rebuilt on each refresh, which costs a frame)."""
-        view = self.query_one(ArticleView)
-        has = self._pending is not None or view.row is not None or view.article is not None
+        has = self._has_article()
         if has != self._bindings_had:
             self._bindings_had = has
             self.refresh_bindings()
@@ -863,14 +862,13 @@ class MainScreen(Screen):
         self.query_one(ArticleList).focus()
         search = self.view.search
         last = search.terms[-1] if search.terms else None
-        if not event.cleared and last is not None and last.kind == "word" and not search.text.endswith(" "):
+        if not event.cleared and last is not None and last.kind == "word" and len(str(last.value)) < 3 and not search.text.endswith(" "):
             # Enter ends the typing: a last word too short to search by while
             # typing ("AI") is searched now, as the whole word.
-            if len(str(last.value)) < 3:
-                from reader.query import parse_query
+            from reader.query import parse_query
 
-                self.view.search = parse_query(search.text + " ")
-                self.load_ids(counts=False)
+            self.view.search = parse_query(search.text + " ")
+            self.load_ids(counts=False)
 
     # topics -------------------------------------------------------------------
 
@@ -910,8 +908,7 @@ class MainScreen(Screen):
         if action == "search" and isinstance(self.focused, Input):
             return False  # a `/` typed into the search bar (or any field) is text
         if action in ("open_link", "copy_link", "raw", "follow"):
-            view = self.query_one(ArticleView)
-            return self._pending is not None or view.row is not None or view.article is not None
+            return self._has_article()
         return True
 
     @on(RelatedList.OptionHighlighted)
