@@ -30,12 +30,15 @@ _SEQUENCE = re.compile(
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
 
+def _without_sequences(value: object) -> str:
+    return _SEQUENCE.sub("", _SURROGATES.sub("\ufffd", str(value)))
+
+
 def clean(value: object) -> str:
     """One line of inert text: controls dropped, runs of whitespace made one space."""
     if value is None:
         return ""
-    text = _SEQUENCE.sub("", _SURROGATES.sub("\ufffd", str(value)))
-    text = _UNSAFE_LINE.sub(" ", text)
+    text = _UNSAFE_LINE.sub(" ", _without_sequences(value))
     return _SPACES.sub(" ", text).strip()
 
 
@@ -43,7 +46,7 @@ def clean_block(value: object) -> str:
     """Text of several lines with every control character but newline and tab removed."""
     if value is None:
         return ""
-    text = _SEQUENCE.sub("", _SURROGATES.sub("\ufffd", str(value))).replace("\r\n", "\n").replace("\r", "\n")
+    text = _without_sequences(value).replace("\r\n", "\n").replace("\r", "\n")
     return _UNSAFE_BLOCK.sub("", text)
 
 

@@ -161,9 +161,7 @@ class SearchBar(Vertical):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if self._timer is not None:
-            self._timer.stop()
-        self._run()
+        self._run()  # at once, a waiting run included
         text = self.query_one(SearchInput).value.strip()
         if text and not self.query_one("#search-error").display:
             self.history.add(text)
