@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from array import array
+import itertools
 import json
 import os
 import sqlite3
@@ -31,10 +32,10 @@ TOPIC_CONDITION = "a.id IN (SELECT article FROM topics WHERE key = ?)"
 FTS_RANKED = "SELECT rowid AS id FROM fts WHERE fts MATCH ?"  # ids ranked by FTS5 alone (see _select)
 DATA_COLUMN = ", (SELECT data FROM article_data d WHERE d.id = a.id)"
 MARK_WORDS = ("read", "unread", "starred", "unstarred")  # is: words answered by the state file
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 SUFFIXES = (".md", ".markdown")
 PARALLEL_MIN = 400  # below this many files, parsing in-process is quicker
-CHUNK = 128
+CHUNK = 512  # files per task for a worker process, at most (fewer, bigger results cost less to pass back)
 COMMIT_EVERY = 2048  # rows per transaction while indexing
 FTS_BODY_CHARS = 200_000
 
@@ -88,11 +89,9 @@ CREATE INDEX IF NOT EXISTS articles_uid ON articles(uid);
 CREATE INDEX IF NOT EXISTS articles_quality ON articles(quality);
 CREATE INDEX IF NOT EXISTS articles_date ON articles(published_at);
 CREATE INDEX IF NOT EXISTS articles_heat ON articles(heat);
-CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
 CREATE INDEX IF NOT EXISTS articles_provider ON articles(provider_key);
 CREATE INDEX IF NOT EXISTS articles_ident ON articles(ident);
 CREATE INDEX IF NOT EXISTS articles_title ON articles(title COLLATE NOCASE);
-CREATE INDEX IF NOT EXISTS articles_url ON articles(url);
 CREATE INDEX IF NOT EXISTS topics_key ON topics(key, article, topic);
 CREATE INDEX IF NOT EXISTS topics_article ON topics(article);
 CREATE INDEX IF NOT EXISTS problems_path ON problems(path);
@@ -238,6 +237,10 @@ def _related_json(item: Related) -> dict[str, Any]:
     }
 
 
+# json.dumps() builds an encoder for every call with options; one made once.
+_TO_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def parse_rows(batch: list[tuple[str, int, int]]) -> list[tuple[Any, ...]]:
     """Parse files into database rows (runs in worker processes)."""
     from reader.parse import parse_file
@@ -280,10 +283,10 @@ def parse_rows(batch: list[tuple[str, int, int]]) -> list[tuple[Any, ...]]:
             provider.domain if provider else None,
             # casefolded here, since SQLite's lower() and NOCASE only fold ASCII
             "\n".join(x for x in (provider.name, provider.domain) if x).casefold() if provider else "",
-            json.dumps(list(article.topics), ensure_ascii=False),
+            _TO_JSON(list(article.topics)),
             len(article.related),
             int(bool(article.body)),
-            json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+            _TO_JSON(data),
         )
         fts = (
             article.title,
@@ -294,6 +297,17 @@ def parse_rows(batch: list[tuple[str, int, int]]) -> list[tuple[Any, ...]]:
         )
         out.append((path, size, mtime, (row, list(article.topics), fts), problem_rows))
     return out
+
+
+def _chunked(items: Iterable[tuple[str, int, int]], size: int) -> Iterator[list[tuple[str, int, int]]]:
+    chunk: list[tuple[str, int, int]] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _parse_safely(batch: list[tuple[str, int, int]]) -> list[tuple[Any, ...]]:
@@ -618,6 +632,11 @@ class Library:
 
     def _update(self, db: sqlite3.Connection, problems: list[Problem], progress: Progress | None) -> RefreshStats:
         stats = RefreshStats()
+        if not self._has_rows(db):
+            # An empty index: every file is new, and the parsing starts while
+            # the walk is still finding them.
+            stats.parsed = self._parse_into(db, self._new_files(problems, stats), progress, fresh=True)
+            return stats
         todo: dict[str, tuple[str, int, int]] = {}
         gone: list[str] = []
         whole_folders: set[str] = set()
@@ -684,6 +703,20 @@ class Library:
             progress(0, 0)
         return stats
 
+    def _new_files(self, problems: list[Problem], stats: RefreshStats) -> Iterator[tuple[str, int, int]]:
+        """Every article file under the roots, as the walk finds them (counted in ``stats``)."""
+        # A folder is met twice only when a root is a file inside another root.
+        listed: dict[str, set[str]] | None = {} if any(root.is_file() for root in self.roots) else None
+        for folder, listing, _ in walk_folders(self.roots, problems):
+            if listed is not None:
+                already = listed.setdefault(folder, set())
+                listing = [item for item in listing if item[0] not in already]
+                already.update(item[0] for item in listing)
+            stats.total += len(listing)
+            stats.added += len(listing)
+            for name, size, mtime in listing:
+                yield os.path.join(folder, name), size, mtime
+
     @staticmethod
     def _forget(db: sqlite3.Connection, paths: list[str]) -> None:
         if not paths:
@@ -708,33 +741,55 @@ class Library:
         return db.execute("SELECT 1 FROM files LIMIT 1").fetchone() is not None
 
     def _parse_into(
-        self, db: sqlite3.Connection, todo: list[tuple[str, int, int]], progress: Progress | None, fresh: bool = False
+        self, db: sqlite3.Connection, todo: Iterable[tuple[str, int, int]], progress: Progress | None, fresh: bool = False
     ) -> int:
         """Parse files (in worker processes when there are many) and store them
-        in batches, each its own transaction, so readers see articles arrive."""
-        total = len(todo)
-        if progress:
-            progress(0, total)
-        todo.sort()
-        chunks = [todo[i : i + CHUNK] for i in range(0, total, CHUNK)]
+        in batches, each its own transaction, so readers see articles arrive.
+
+        ``todo`` may be a list (sorted here) or an iterator that a walk still
+        feeds: then the workers start on the first files while the walk goes on.
+        """
+        source = iter(todo)
+        head = list(itertools.islice(source, PARALLEL_MIN))
+        streaming = not isinstance(todo, list)
+        total = len(todo) if isinstance(todo, list) else len(head)
         done = 0
         pool = None
-        if total >= PARALLEL_MIN and self.workers >= 2:
+        if len(head) >= PARALLEL_MIN and self.workers >= 2:
             try:
                 pool = _pool(self.workers)
             except (OSError, ValueError) as exc:
                 # No worker processes here (e.g. no usable stderr): parse in this one.
                 self.notice(f"parsing in one process ({exc})")
+        if pool is None or not streaming:
+            items = head + list(source)
+            items.sort()
+            total = len(items)
+            # Tasks small enough that both workers finish near the same time.
+            size = min(CHUNK, max(64, total // (4 * max(1, self.workers))))
+            chunks: Iterator[list[tuple[str, int, int]]] = (items[i : i + size] for i in range(0, total, size))
+        else:
+            chunks = _chunked(itertools.chain(head, source), CHUNK)
+        if progress and (pool is None or not streaming):
+            progress(0, total)
+        submitted = [0]
         if pool is None:
             results: Iterator[list[tuple[Any, ...]]] = map(_parse_safely, chunks)
         else:
-            results = self._parse_in(pool, chunks)
+            results = self._parse_in(pool, chunks, submitted)
         pending: list[tuple[Any, ...]] = []
         if fresh:
-            # Merge FTS segments once at the end rather than as they pile up.
+            # No merging of FTS segments while a new index fills: FTS5's own
+            # "crisis" merges keep their number bounded, and a final 'optimize'
+            # (a third of a second at 100k articles) made no query measurably
+            # quicker (bench/run.py).
             db.execute("INSERT INTO fts(fts, rank) VALUES ('automerge', 0)")
         try:
             for rows in results:
+                if pool is not None and total != submitted[0]:
+                    total = submitted[0]  # all is handed out before the first result is taken
+                    if progress:
+                        progress(done, total)
                 pending.extend(rows)
                 if len(pending) >= COMMIT_EVERY:
                     self._commit(db, pending, fresh)
@@ -750,7 +805,6 @@ class Library:
         _make_indexes(db)
         if fresh:
             db.execute("INSERT INTO fts(fts, rank) VALUES ('automerge', 4)")
-            db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
         if done >= PARALLEL_MIN:
             # Fold the write-ahead log into the file now, so later runs do not
             # read through a log as big as the index.
@@ -762,8 +816,11 @@ class Library:
             progress(done, total)
         return done
 
-    def _parse_in(self, pool: Any, chunks: list[list[tuple[str, int, int]]]) -> Iterator[list[tuple[Any, ...]]]:
-        """Parsed chunks from the worker processes, as they finish.
+    def _parse_in(
+        self, pool: Any, chunks: Iterable[list[tuple[str, int, int]]], submitted: list[int]
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """Parsed chunks from the worker processes, as they finish; every
+        chunk is handed out first (``submitted`` counts their files).
 
         A chunk whose worker failed (raised, or died: killed, out of memory)
         is parsed here instead, so no file is lost and nothing waits for a
@@ -772,8 +829,22 @@ class Library:
         from concurrent.futures import as_completed
         from concurrent.futures.process import BrokenProcessPool
 
-        futures = {pool.submit(parse_rows, chunk): chunk for chunk in chunks}
-        told = False
+        futures = {}
+        kept = []  # chunks a broken pool would not take
+        for chunk in chunks:
+            submitted[0] += len(chunk)
+            if kept:
+                kept.append(chunk)
+                continue
+            try:
+                futures[pool.submit(parse_rows, chunk)] = chunk
+            except RuntimeError:  # BrokenProcessPool: a worker died during the walk
+                kept.append(chunk)
+        if kept:
+            self.notice("a worker process stopped; parsing its files in the main process")
+            for chunk in kept:
+                yield _parse_safely(chunk)
+        told = bool(kept)
         for future in as_completed(futures):
             chunk = futures.pop(future)
             try:
@@ -1144,7 +1215,11 @@ class Library:
         marks = ",".join("?" * len(wanted))
         db = self.db  # may build the index: before the lock, which a refresh takes too
         with self._lock:
-            rows = db.execute(f"SELECT {ROW_COLUMNS} FROM articles a WHERE a.url IN ({marks})", wanted).fetchall()
+            # An article's ident is its url, trimmed (state.identity): its index finds them.
+            rows = db.execute(
+                f"SELECT {ROW_COLUMNS} FROM articles a WHERE a.ident IN ({marks}) AND a.url IN ({marks})",
+                [sql_text(u.strip()) for u in wanted] + wanted,
+            ).fetchall()
         return {r[5]: _row(r) for r in rows}
 
     def topics(self, query: Query | None = None, with_quality: bool = True) -> list[tuple[str, int, float | None]]:

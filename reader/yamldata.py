@@ -36,6 +36,10 @@ MAX_INT_CHARS = 1_000
 # count of nodes, not the size of the text, is what is bounded. Aliases are
 # not nodes of their own. Real front matter has about a hundred.
 MAX_NODES = 250_000
+# Plain texts whose resolved tag is remembered (per process): short ones, up
+# to a bounded number.
+KNOWN_CHARS = 64
+KNOWN_TEXTS = 10_000
 
 
 class LOADER(_BASE):  # type: ignore[valid-type,misc]
@@ -54,13 +58,25 @@ class LOADER(_BASE):  # type: ignore[valid-type,misc]
         return None
 
     def resolve(self, kind: Any, value: Any, implicit: Any, _scalar: Any = yaml.ScalarNode,
-                _get: Any = _BASE.yaml_implicit_resolvers.get) -> str:
+                _get: Any = _BASE.yaml_implicit_resolvers.get, _known: dict[str, str] = {}) -> str:
         if kind is _scalar:
-            if implicit[0] and len(value) <= MAX_INT_CHARS:
-                for tag, regexp in _get(value[0] if value else "", ()):
+            if not implicit[0]:
+                return _STR
+            # A plain scalar's tag depends on its text alone, and the same
+            # short texts (the field names above all) come back in every
+            # file: they are looked up once per process, not matched again.
+            tag = _known.get(value)
+            if tag is not None:
+                return tag
+            tag = _STR
+            if len(value) <= MAX_INT_CHARS:
+                for name, regexp in _get(value[0] if value else "", ()):
                     if regexp.match(value):
-                        return tag
-            return _STR
+                        tag = name
+                        break
+            if len(value) <= KNOWN_CHARS and len(_known) < KNOWN_TEXTS:
+                _known[value] = tag
+            return tag
         return _SEQ if kind is yaml.SequenceNode else _MAP
 
 

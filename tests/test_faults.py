@@ -301,6 +301,43 @@ def test_a_worker_process_that_dies_or_raises_loses_no_file(tmp_path, monkeypatc
     assert len(notices) == 1 and "worker process" in notices[0] and "\n" not in notices[0]
 
 
+def test_a_pool_that_breaks_while_the_walk_hands_out_files_loses_no_file(tmp_path, monkeypatch):
+    """A new index hands files to the workers while the walk goes on; when the
+    pool breaks in the middle, the files not yet handed out are read here."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    monkeypatch.setattr(index, "PARALLEL_MIN", 10)
+    monkeypatch.setattr(index, "CHUNK", 4)
+    real_pool = index._pool
+    taken: list[int] = []
+
+    def breaking_pool(workers):
+        pool = real_pool(workers)
+        submit = pool.submit
+
+        def limited(fn, chunk):
+            if len(taken) == 3:
+                raise BrokenProcessPool("a worker died")
+            taken.append(len(chunk))
+            return submit(fn, chunk)
+
+        pool.submit = limited
+        return pool
+
+    monkeypatch.setattr(index, "_pool", breaking_pool)
+    lib = tmp_path / "lib"
+    for folder in range(5):  # several folders: the walk is still going when the pool breaks
+        for n in range(8):
+            write(lib, f"f{folder}/a{n}.md", article(f"Story {folder}.{n}"))
+    notices: list[str] = []
+    with Library([lib], cache_dir=tmp_path / "cache", workers=2, notice=notices.append) as library:
+        stats = within(120, library.refresh)
+        assert taken == [4, 4, 4]
+        assert (stats.total, stats.added, stats.parsed) == (40, 40, 40)
+        assert library.article_count() == 40
+    assert len(notices) == 1 and "worker process" in notices[0]
+
+
 # -- the cache -------------------------------------------------------------------------
 
 
@@ -640,7 +677,8 @@ async def test_the_library_folder_removed_and_brought_back(tmp_path):
         write(lib, "b.md", article("After", quality=2))  # the folder comes back
         await wait_until(pilot, lambda: articles.count == 1)
         assert articles.current_row.title == "After"
-        assert any("is back" in n.message for n in app._notifications)
+        # The list may fill (from the refresh's progress) a moment before the notice.
+        await wait_until(pilot, lambda: any("is back" in n.message for n in app._notifications))
 
 
 def test_a_parser_failure_on_the_one_changed_file_is_reported_not_raised(tmp_path, cache_dir, monkeypatch):
