@@ -30,10 +30,9 @@ async def typing(folder: Path, text: str, cache: Path | None, interval: float) -
     latencies and how many keys changed nothing before the next key came
     (a query error, or a result still on its way).
     """
-    from textual import events
-
-    from reader.app import make_app
+    from reader.app import make_app  # first: it sets Textual's frame rate before Textual loads
     from reader.widgets.article_list import ArticleList
+    from textual import events
 
     app = make_app([folder], cache_dir=cache, watch=False)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -321,3 +321,43 @@ async def test_enter_searches_a_short_last_word_whole(seeds: Path, tmp_path: Pat
         rows = app.library.search(app.screen.current_query())
         assert [r.id for r in rows] == [r.id for r in found]
         assert app.library.count(parse_query("AI")) == len(found)
+
+
+async def test_the_pane_waits_for_a_pause_in_the_typing_and_errors_get_their_lines(seeds: Path, tmp_path: Path) -> None:
+    from reader.screens import main
+    from reader.widgets.article_view import ArticleView
+    from reader.widgets.search import SearchBar
+
+    app = build(seeds, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        view = app.screen.query_one(ArticleView)
+        shown_before = view.row
+        await pilot.press("slash", *"quantum")
+        await pilot.pause(main.PANE_DELAY * 3)  # long enough for a cursor move, not for typing
+        top = listed(app)[0]
+        assert top.id != shown_before.id  # the list has followed the typing...
+        assert view.row.id == shown_before.id  # ...the pane not yet
+        await pilot.pause(main.TYPING_PANE_DELAY + 0.2)
+        assert view.row.id == top.id  # a pause in the typing: the pane shows the top article
+        bar = app.screen.query_one(SearchBar)
+        assert bar.size.height == 1
+        await pilot.press(*" quality:>>")
+        await settle(pilot)
+        assert bar.size.height >= 3  # the field, the message, the marked text
+        for _ in " quality:>>":
+            await pilot.press("backspace")
+        await settle(pilot)
+        assert bar.size.height == 1
+
+
+def test_the_app_draws_up_to_240_frames_a_second_unless_told_otherwise() -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = "import reader.app, textual.constants as c; print(c.MAX_FPS)"
+    env = {k: v for k, v in os.environ.items() if k != "TEXTUAL_FPS"}
+    assert subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.strip() == "240"
+    env["TEXTUAL_FPS"] = "30"
+    assert subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.strip() == "30"

@@ -29,10 +29,13 @@ from reader.query import Query, Term
 from reader.text import clean
 from reader.widgets.article_list import ArticleList
 from reader.widgets.article_view import ArticleView, RelatedList
-from reader.widgets.search import SearchBar
+from reader.widgets.search import SearchBar, SearchInput
 from reader.widgets.topics import SEARCH, STARRED, UNREAD, TopicList
 
 PANE_DELAY = 0.06  # seconds the cursor rests before the article pane follows it
+# While a search is typed the pane waits for a pause in the typing: laying it
+# out between two keys would hold up the list's update for the next one.
+TYPING_PANE_DELAY = 0.4
 NARROW = 110  # below this width the panes stack and the sidebar folds away
 TINY_WIDTH, TINY_HEIGHT = 50, 14  # below either, only the list shows
 
@@ -590,7 +593,8 @@ class MainScreen(Screen):
         self._bindings_changed()
         if self._article_timer is not None:
             self._article_timer.stop()
-        self._article_timer = self.set_timer(PANE_DELAY, self._show_pending)
+        typing = isinstance(self.app.focused, SearchInput)
+        self._article_timer = self.set_timer(TYPING_PANE_DELAY if typing else PANE_DELAY, self._show_pending)
 
     def _show_pending(self) -> None:
         """Show the row the cursor rests on in the pane, and load its file."""

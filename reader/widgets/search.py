@@ -76,6 +76,9 @@ class SearchInput(Input):
 class SearchBar(Vertical):
     DEFAULT_CSS = """
     SearchBar {
+        height: 1;
+    }
+    SearchBar.-error {
         height: auto;
     }
     SearchBar SearchInput {
@@ -152,8 +155,12 @@ class SearchBar(Vertical):
             message.append("\n" + clean(exc.text) + "\n" + " " * exc.start + "^" * (exc.end - exc.start))
             error.update(message)
             error.display = True
+            self.add_class("-error")
             return  # the list keeps the last good result
         error.display = False
+        # One line high while there is no error: the field's growing text then
+        # lays out the bar alone, not the list below it.
+        self.remove_class("-error")
         if query.text.strip() != self.good.text.strip() or query != self.good:
             self.good = query
             self.post_message(self.Changed(query))
@@ -183,6 +190,7 @@ class SearchBar(Vertical):
         field = self.query_one(SearchInput)
         field.value = ""
         self.query_one("#search-error").display = False
+        self.remove_class("-error")
         self._recall = None
         if self.good.text:
             self.good = Query()
