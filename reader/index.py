@@ -751,8 +751,7 @@ class Library:
         """
         source = iter(todo)
         head = list(itertools.islice(source, PARALLEL_MIN))
-        streaming = not isinstance(todo, list)
-        total = len(todo) if isinstance(todo, list) else len(head)
+        total = len(head)  # until all is known
         done = 0
         pool = None
         if len(head) >= PARALLEL_MIN and self.workers >= 2:
@@ -761,7 +760,9 @@ class Library:
             except (OSError, ValueError) as exc:
                 # No worker processes here (e.g. no usable stderr): parse in this one.
                 self.notice(f"parsing in one process ({exc})")
-        if pool is None or not streaming:
+        # A list, or files too few for workers: sorted and cut to size.
+        whole = pool is None or isinstance(todo, list)
+        if whole:
             items = head + list(source)
             items.sort()
             total = len(items)
@@ -770,7 +771,7 @@ class Library:
             chunks: Iterator[list[tuple[str, int, int]]] = (items[i : i + size] for i in range(0, total, size))
         else:
             chunks = _chunked(itertools.chain(head, source), CHUNK)
-        if progress and (pool is None or not streaming):
+        if progress and whole:
             progress(0, total)
         submitted = [0]
         if pool is None:

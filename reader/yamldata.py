@@ -40,6 +40,7 @@ MAX_NODES = 250_000
 # to a bounded number.
 KNOWN_CHARS = 64
 KNOWN_TEXTS = 10_000
+_KNOWN_TAGS: dict[str, str] = {}
 
 
 class LOADER(_BASE):  # type: ignore[valid-type,misc]
@@ -58,7 +59,7 @@ class LOADER(_BASE):  # type: ignore[valid-type,misc]
         return None
 
     def resolve(self, kind: Any, value: Any, implicit: Any, _scalar: Any = yaml.ScalarNode,
-                _get: Any = _BASE.yaml_implicit_resolvers.get, _known: dict[str, str] = {}) -> str:
+                _get: Any = _BASE.yaml_implicit_resolvers.get, _known: dict[str, str] = _KNOWN_TAGS) -> str:
         if kind is _scalar:
             if not implicit[0]:
                 return _STR

@@ -87,9 +87,13 @@ class SearchBar(Vertical):
         padding: 0 1;
     }
     SearchBar #search-error {
+        display: none;
         height: auto;
         padding: 0 1;
         color: $error;
+    }
+    SearchBar.-error #search-error {
+        display: block;
     }
     """
 
@@ -118,7 +122,6 @@ class SearchBar(Vertical):
         yield Static(id="search-error")
 
     def on_mount(self) -> None:
-        self.query_one("#search-error").display = False
         self.query_one(SearchInput).can_focus = False
 
     def on_descendant_blur(self) -> None:
@@ -154,10 +157,8 @@ class SearchBar(Vertical):
             message = Text(clean(exc.message), style="bold")
             message.append("\n" + clean(exc.text) + "\n" + " " * exc.start + "^" * (exc.end - exc.start))
             error.update(message)
-            error.display = True
-            self.add_class("-error")
+            self.add_class("-error")  # shows the message, and the bar grows to hold it
             return  # the list keeps the last good result
-        error.display = False
         # One line high while there is no error: the field's growing text then
         # lays out the bar alone, not the list below it.
         self.remove_class("-error")
@@ -170,7 +171,7 @@ class SearchBar(Vertical):
         event.stop()
         self._run()  # at once, a waiting run included
         text = self.query_one(SearchInput).value.strip()
-        if text and not self.query_one("#search-error").display:
+        if text and not self.has_class("-error"):
             self.history.add(text)
         self._recall = None
         self.post_message(self.Done(cleared=not text))
@@ -189,7 +190,6 @@ class SearchBar(Vertical):
     def clear(self) -> None:
         field = self.query_one(SearchInput)
         field.value = ""
-        self.query_one("#search-error").display = False
         self.remove_class("-error")
         self._recall = None
         if self.good.text:
