@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from functools import partial
 
 from rich.text import Text
@@ -41,7 +42,10 @@ class ArticleCommands(Provider):
         screen = self._screen()
         if screen is None:
             return
-        topics = await asyncio.to_thread(screen.library.topics)
+        try:
+            topics = await asyncio.to_thread(screen.library.topics)
+        except sqlite3.Error:  # the index is being built or rebuilt: no topics to offer yet
+            return
         for name, count, _ in topics[:8]:
             yield DiscoveryHit(Text(f"Topic: {clean(name)} ({count})"), partial(self._choose_topic, name), help="Show this topic's articles")
 
@@ -51,7 +55,10 @@ class ArticleCommands(Provider):
             return
         matcher = self.matcher(query)
         library = screen.library
-        topics = await asyncio.to_thread(library.topics)
+        try:
+            topics = await asyncio.to_thread(library.topics)
+        except sqlite3.Error:  # the index is being built or rebuilt
+            topics = []
         for name, count, _ in topics:
             label = f"Topic: {clean(name)} ({count})"
             match = matcher.match(label)

@@ -393,6 +393,11 @@ class CacheError(Exception):
     """The cache cannot be used; the library falls back to memory."""
 
 
+class IndexBusy(sqlite3.OperationalError):
+    """No index is open and another thread is building one: a query asked
+    for now fails at once (as a locked database would) instead of waiting."""
+
+
 class Library:
     """A set of roots, indexed in one SQLite database."""
 
@@ -555,7 +560,15 @@ class Library:
     @property
     def db(self) -> sqlite3.Connection:
         if self._db is None and not self.open_cached():
-            self.refresh()
+            # Build it here, unless another thread is at it: never wait for
+            # that thread, which may itself be waiting for this one (the
+            # app's refresh hands its progress to the screen's thread).
+            if not self._write_lock.acquire(blocking=False):
+                raise IndexBusy("the index is being built")
+            try:
+                self._refresh_locked(None)
+            finally:
+                self._write_lock.release()
             if self._db is None:
                 self.open_cached()
         if self._db is None:
@@ -571,26 +584,30 @@ class Library:
         that cannot be used is replaced by an index in memory.
         """
         with self._write_lock:
-            for attempt in range(3):
-                try:
-                    return self._refresh(progress)
-                except CacheError as exc:
-                    self._fall_back(str(exc))
-                except sqlite3.DatabaseError as exc:
-                    if self.in_memory:
-                        raise
-                    if isinstance(exc, sqlite3.OperationalError) and _is_busy(exc):
-                        self._fall_back(f"the cache {self.db_path} is locked by another process")
-                    elif isinstance(exc, sqlite3.OperationalError) and ("readonly" in str(exc) or "disk" in str(exc) or "unable to open" in str(exc)):
-                        self._fall_back(f"the cache {self.db_path} cannot be written ({exc})")
-                    elif attempt == 0:
-                        try:
-                            self._discard(f"was damaged ({exc})")
-                        except CacheError as again:
-                            self._fall_back(str(again))
-                    else:
-                        self._fall_back(f"the cache {self.db_path} cannot be used ({exc})")
-            return self._refresh(progress)
+            return self._refresh_locked(progress)
+
+    def _refresh_locked(self, progress: Progress | None) -> RefreshStats:
+        """refresh(), with the build lock held."""
+        for attempt in range(3):
+            try:
+                return self._refresh(progress)
+            except CacheError as exc:
+                self._fall_back(str(exc))
+            except sqlite3.DatabaseError as exc:
+                if self.in_memory:
+                    raise
+                if isinstance(exc, sqlite3.OperationalError) and _is_busy(exc):
+                    self._fall_back(f"the cache {self.db_path} is locked by another process")
+                elif isinstance(exc, sqlite3.OperationalError) and ("readonly" in str(exc) or "disk" in str(exc) or "unable to open" in str(exc)):
+                    self._fall_back(f"the cache {self.db_path} cannot be written ({exc})")
+                elif attempt == 0:
+                    try:
+                        self._discard(f"was damaged ({exc})")
+                    except CacheError as again:
+                        self._fall_back(str(again))
+                else:
+                    self._fall_back(f"the cache {self.db_path} cannot be used ({exc})")
+        return self._refresh(progress)
 
     def _writer(self) -> tuple[sqlite3.Connection, bool]:
         """A connection to write with, and whether the index is new."""

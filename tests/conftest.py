@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import faulthandler
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,26 @@ CORPUS = ROOT.parent / "shared" / "corpus" / "everyday-ai"
 # articles and a secured payload); the user's file itself is read when present.
 EXAMPLE = ROOT / "tests" / "fixtures" / "example.md"
 SHARED_EXAMPLE = ROOT.parent / "shared" / "format" / "example-article.md"
+
+
+# No test here takes more than a minute. One that hangs (a deadlock, say) ends
+# the run with every thread's stack, instead of stalling CI until it is killed.
+HUNG_AFTER = 300.0
+
+
+_TERMINAL: list = []  # the run's own stderr, which pytest's capture does not swallow
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Called while pytest's capture is paused: fd 2 is still the real stderr.
+    _TERMINAL.append(os.fdopen(os.dup(2), "w"))
+
+
+@pytest.fixture(autouse=True)
+def hang_watchdog():
+    faulthandler.dump_traceback_later(HUNG_AFTER, exit=True, file=_TERMINAL[0] if _TERMINAL else sys.__stderr__)
+    yield
+    faulthandler.cancel_dump_traceback_later()
 
 
 @pytest.fixture(autouse=True)

@@ -420,6 +420,55 @@ async def test_a_cache_damaged_while_the_app_runs_is_rebuilt(tmp_path):
         assert str(db_path) in messages[0]
 
 
+def test_a_screen_asking_for_rows_while_a_thread_builds_the_index_is_not_frozen(tmp_path, monkeypatch):
+    """The app's refresh thread hands its progress to the screen's thread and
+    waits for it. If the screen asks for rows just as the cache is being
+    made again (after a damaged one was dropped), it must not wait for the
+    build: each would wait for the other, and the app would freeze (it did,
+    once, in CI)."""
+    import queue
+
+    lib = tmp_path / "lib"
+    for n in range(40):
+        write(lib, f"a{n:02}.md", article(f"Story {n:02}"))
+    creating = threading.Event()
+    real_create = Library._create
+
+    def slow_create(self, path):
+        creating.set()
+        time.sleep(0.3)  # the screen asks in the meantime
+        return real_create(self, path)
+
+    monkeypatch.setattr(Library, "_create", slow_create)
+    with Library([lib], cache_dir=tmp_path / "cache") as library:
+        requests: queue.Queue[threading.Event] = queue.Queue()
+
+        def progress(done: int, total: int) -> None:  # as App.call_from_thread: wait for the screen
+            answered = threading.Event()
+            requests.put(answered)
+            answered.wait(60)
+
+        builder = threading.Thread(target=library.refresh, args=(progress,), daemon=True)
+        builder.start()
+
+        def screen() -> str:
+            assert creating.wait(30)
+            try:
+                library.rows([1])
+                outcome = "rows"
+            except index.IndexBusy:
+                outcome = "busy"
+            while builder.is_alive() or not requests.empty():  # the screen's loop goes on
+                try:
+                    requests.get(timeout=0.05).set()
+                except queue.Empty:
+                    pass
+            return outcome
+
+        assert within(20, screen) == "busy"
+        assert len(titles(library)) == 40  # the build finished, and the next query has its rows
+
+
 # -- the state file ----------------------------------------------------------------------
 
 

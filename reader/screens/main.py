@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, ProgressBar, Static
 from textual.worker import get_current_worker
 
-from reader.index import Library, Row
+from reader.index import IndexBusy, Library, Row
 from reader.links import refusal
 from reader.model import Article
 from reader.query import Query, Term
@@ -461,6 +461,8 @@ class MainScreen(Screen):
         """A query failed. A damaged cache is dropped and built again (the list
         empty meanwhile, so nothing asks it for rows); anything else is shown."""
         self._requested_plan = None  # the list is not what was asked for: the next key loads
+        if isinstance(exc, IndexBusy):
+            return  # the refresh building the index loads the list when it is done
         if self._rebuilding:
             return  # the damaged cache is being replaced: its other errors say nothing new
         if isinstance(exc, sqlite3.ProgrammingError):
