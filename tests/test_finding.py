@@ -361,3 +361,42 @@ def test_the_app_draws_up_to_240_frames_a_second_unless_told_otherwise() -> None
     assert subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.strip() == "240"
     env["TEXTUAL_FPS"] = "30"
     assert subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.strip() == "30"
+
+
+async def test_the_scrollbar_follows_the_lists_length_as_a_search_narrows_it(tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    for n in range(100):
+        write(lib, f"s{n:03}.md", article(f"{'Zebra' if n % 40 == 0 else 'Story'} {n:03}", quality=100 - n))
+    app = build(lib, tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        articles = app.screen.query_one(ArticleList)
+        assert articles.show_vertical_scrollbar
+        await pilot.press("slash", *"zebra")
+        await settle(pilot)
+        assert [r.title for r in listed(app)] == ["Zebra 000", "Zebra 040", "Zebra 080"]
+        assert not articles.show_vertical_scrollbar  # three lines: nothing to scroll
+        assert articles.max_scroll_y == 0
+        await pilot.press("escape")
+        await settle(pilot)
+        assert articles.show_vertical_scrollbar
+        articles.focus()
+        await pilot.press("G")
+        await settle(pilot)
+        # the last article is on the last line: the scroll limit is the whole list's again
+        assert articles.cursor == 99
+        assert int(articles.scroll_offset.y) == articles.max_scroll_y == 100 - articles.size.height
+        assert "Story 099" in articles.render_line(articles.size.height - 1).text
+
+
+async def test_a_query_longer_than_the_bar_scrolls_to_show_what_is_typed(seeds: Path, tmp_path: Path) -> None:
+    app = build(seeds, tmp_path)
+    async with app.run_test(size=(60, 30)) as pilot:
+        await settle(pilot)
+        typed = "quantum computing error correction topic:AI -provider:nobody quality:>=10"
+        await pilot.press("slash", *typed)
+        await settle(pilot)
+        field = app.screen.query_one("#search-input")
+        assert len(typed) > field.size.width
+        assert field.scroll_x > 0
+        assert "quality:>=10" in field.render_line(0).text

@@ -7,6 +7,7 @@ that hand results back with call_from_thread.
 
 from __future__ import annotations
 
+import gc
 import os
 import sqlite3
 import time
@@ -100,6 +101,7 @@ class MainScreen(Screen):
         self._indexing = False
         self._article_timer = None
         self._refresh_after_ids = False
+        self._settled = False  # the objects made while starting are frozen (gc.freeze)
         self._wanted: str | None = None  # the file the pane should show
         self._pending: Row | None = None  # the row the pane shows once the cursor rests
         self._bindings_had: bool | None = None
@@ -562,6 +564,12 @@ class MainScreen(Screen):
     def _progress_done(self) -> None:
         self.query_one("#progress").display = False
         self._header()
+        if not self._settled:
+            self._settled = True
+            # What the start made lives as long as the app: kept out of the
+            # collector's full passes, which otherwise stall a frame by 50 ms
+            # and more while the user types.
+            self.call_after_refresh(gc.freeze)
 
     def _after_refresh(self) -> None:
         self._progress_done()

@@ -127,7 +127,7 @@ class ArticleList(ScrollView, can_focus=True):
         on_screen = self.cursor - int(self.scroll_offset.y)  # where the cursor sits now
         self._ids = ids
         self._rows.clear()
-        self.virtual_size = Size(self.scrollable_content_region.width, len(ids))
+        self._set_length(len(ids))
         target = 0
         if keep is not None:
             try:
@@ -143,6 +143,16 @@ class ArticleList(ScrollView, can_focus=True):
             self._scroll_to_cursor(center=keep is not None)
         self.refresh()
         self.post_message(self.Highlighted(self, self.current_row))
+
+    def _set_length(self, lines: int) -> None:
+        """Make the list ``lines`` long. A new length changes only the
+        scrollbar: the screen is laid out again only when the scrollbar comes
+        or goes (setting virtual_size would lay it out every time, a few ms
+        of each key typed into a search)."""
+        size = Size(self.scrollable_content_region.width, lines)
+        if size != self.virtual_size:
+            self.set_reactive(ArticleList.virtual_size, size)
+            self._scroll_update(size)  # the scrollbar's thumb and the scroll limits; a layout if it shows or hides
 
     def refresh_row(self, row: Row) -> None:
         """Draw again the line of ``row`` (after its marks changed)."""
@@ -165,9 +175,12 @@ class ArticleList(ScrollView, can_focus=True):
         if row is not None:
             self._rows.move_to_end(article_id)
             return row
-        # Fetch the whole visible window at once: one query per screen, not per line.
+        # Fetch the whole visible window at once: one query per screen, not per
+        # line; and once the list has been drawn, the next lines too, for scrolling
+        # (not for a new list, whose first frame would wait for them).
         top = max(0, min(index, int(self.scroll_offset.y)))
-        window = self._ids[top : top + max(self.size.height, 1) + 32]
+        ahead = 32 if self._rows else 0
+        window = self._ids[top : top + max(self.size.height, 1) + ahead]
         missing = [i for i in window if i not in self._rows] or [article_id]
         for fetched in self._fetch(missing):
             self._rows[fetched.id] = fetched

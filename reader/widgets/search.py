@@ -17,6 +17,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import Input, Static
 
@@ -58,6 +59,14 @@ class SearchInput(Input):
         Binding("down", "newer", "Newer query", id="search.newer", tooltip="A later query", show=False),
         Binding("escape", "clear", "Clear", id="search.clear", tooltip="Clear the search and close the bar"),
     ]
+
+    def _watch_value(self, value: str) -> None:
+        # Input sets its virtual size on every change, which lays the bar
+        # out again (3 ms of each key typed). The size only bounds how far
+        # the text scrolls, so it is set here without a layout; Input's own
+        # watcher then finds it unchanged.
+        self.set_reactive(Input.virtual_size, Size(self.content_width, 1))
+        super()._watch_value(value)
 
     def action_older(self) -> None:
         self.parent_bar.recall(-1)
