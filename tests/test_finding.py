@@ -400,3 +400,46 @@ async def test_a_query_longer_than_the_bar_scrolls_to_show_what_is_typed(seeds: 
         assert len(typed) > field.size.width
         assert field.scroll_x > 0
         assert "quality:>=10" in field.render_line(0).text
+
+
+async def test_searched_words_are_marked_in_the_list_titles(tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    write(lib, "a.md", article("Quantum leap, quantum gain", quality=90))
+    write(lib, "b.md", article("Classical computing today", quality=80, body="quantum in the body only"))
+    app = build(lib, tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"quantum")
+        await settle(pilot)
+        articles = app.screen.query_one(ArticleList)
+        lines = [articles.render_line(y) for y in range(2)]
+        marked = [[seg.text for seg in line if seg.style and seg.style.underline] for line in lines]
+        assert marked[0] == ["Quantum", "quantum"]  # both, whatever their case
+        assert marked[1] == []  # the match is in the body: nothing in the title to mark
+        assert "Quantum leap, quantum gain" in lines[0].text
+
+
+async def test_list_lines_fit_the_width_with_long_and_wide_titles(tmp_path: Path) -> None:
+    from rich.cells import cell_len
+
+    lib = tmp_path / "lib"
+    titles = [
+        "A very long title " * 8,
+        "量子コンピュータの誤り訂正が進む量子コンピュータの誤り訂正が進む量子コンピュータ",
+        "Emoji 🚀🚀🚀 and combining e\u0301 marks " * 4,
+        "Short",
+    ]
+    for n, title in enumerate(titles):
+        write(lib, f"t{n}.md", article(title, quality=90 - n, provider='"深層学習ニュース社の長い名前です"'))
+    for width in (120, 70, 44, 30):
+        app = build(lib, tmp_path)
+        async with app.run_test(size=(width, 20)) as pilot:
+            await settle(pilot)
+            articles = app.screen.query_one(ArticleList)
+            room = articles.scrollable_content_region.width
+            for y in range(len(titles)):
+                line = articles.render_line(y)
+                assert line.cell_length == room, (width, y)
+                assert cell_len(line.text) == room, (width, y)
+            assert "…" in articles.render_line(0).text  # cut, and it shows
+            assert "Short" in articles.render_line(3).text

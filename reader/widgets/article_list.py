@@ -7,15 +7,17 @@ widget holds the ordered ids (8 bytes an article) and a small LRU of rows.
 
 from __future__ import annotations
 
+import re
 from array import array
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Callable
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
@@ -29,6 +31,40 @@ from reader.index import Row
 from reader.text import clean
 
 ROW_CACHE = 512
+NARROWEST = 1 + 4 + 1 + 1  # mark, score, gap and one cell of title
+BOLD = Style(bold=True)
+MATCH = Style(underline=True, bold=True)  # a searched word in a title
+
+
+def _fit(text: str, cells: int) -> str:
+    """``text`` in exactly ``cells`` cells: cut with an ellipsis, or padded."""
+    length = cell_len(text)
+    if length > cells:
+        return set_cell_size(text, cells - 1) + "…" if cells > 0 else ""
+    return text + " " * (cells - length)
+
+
+def _matches(text: str, words: tuple[str, ...], shown: int) -> list[tuple[int, int]]:
+    """Where the searched ``words`` are in ``text`` (any case), left to right,
+    within its first ``shown`` characters (a match the ellipsis cuts is marked
+    up to it, the ellipsis included)."""
+    pattern = _pattern(words)
+    if pattern is None:
+        return []
+    spans = []
+    for match in pattern.finditer(text):
+        start, stop = match.span()
+        if start >= shown:
+            break
+        if stop > start:
+            spans.append((start, min(stop, shown)))
+    return spans
+
+
+@lru_cache(maxsize=64)
+def _pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    wanted = [re.escape(w) for w in words if w]
+    return re.compile("|".join(wanted), re.IGNORECASE) if wanted else None
 
 
 def quality_colour(quality: float | None) -> str:
@@ -111,6 +147,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.empty_text = "No articles."
         self.highlight: list[str] = []  # search words to mark in titles
         self._style_cache: tuple[Style, Style, Style] | None = None
+        self._combined: dict[tuple, Style] = {}
 
     # data ---------------------------------------------------------------------
 
@@ -197,6 +234,7 @@ class ArticleList(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._style_cache = None
+        self._combined = {}
 
     def _styles(self) -> tuple[Style, Style, Style]:
         """The list's base, cursor and dim styles, worked out once per style
@@ -225,43 +263,71 @@ class ArticleList(ScrollView, can_focus=True):
         base, cursor, _ = self._styles()
         if index == self.cursor:
             base = base + cursor
-        line = self._line(row, width)
-        line.stylize_before(base)
-        segments = list(line.render(self.app.console))
-        return Strip(segments, width).crop(0, width).extend_cell_length(width, base)
+        segments = self._segments(row, width, base)
+        if width < NARROWEST:  # too narrow for the score and a title: cut to fit
+            return Strip(segments).crop(0, width).extend_cell_length(width, base)
+        return Strip(segments, width)
 
-    def _line(self, row: Row, width: int) -> Text:
+    def _style(self, base: Style, *layers: Style | str) -> Style:
+        """``base`` with ``layers`` over it, worked out once (a line has a few
+        dozen styles at most, and adding Rich styles is slow)."""
+        key = (base, layers)
+        style = self._combined.get(key)
+        if style is None:
+            style = base
+            for layer in layers:
+                style = style + (Style.parse(layer) if isinstance(layer, str) else layer)
+            if len(self._combined) > 4096:
+                self._combined.clear()
+            self._combined[key] = style
+        return style
+
+    def _segments(self, row: Row, width: int, base: Style) -> list[Segment]:
+        """One article's line, as segments exactly ``width`` cells long (built
+        directly: a Rich Text assembled, highlighted and rendered for each
+        line took most of a frame while a search was typed)."""
         dim = self._styles()[2]
         colour = quality_colour(row.quality)
-        mark = Text("▌", style=Style(color=colour))
-        quality = Text(score(row.quality).rjust(3), style=Style(color=colour, bold=row.quality is not None and row.quality >= 80))
-        when = Text(age(row.published_datetime, self.now or datetime.now(timezone.utc)).rjust(8), style=dim)
-        provider = clean(row.provider or row.domain)
-        title = clean(row.title)
-        fixed = 1 + 4 + 1  # mark, score, gap
-        extras: list[Text] = []
+        fixed = 1 + 4 + 1  # mark, score and star, a cell to spare at the end
+        extras: list[tuple[str, Style]] = []  # each after a space, in this order
+        if width >= 64:
+            provider = clean(row.provider or row.domain)
+            if provider:
+                extras.append((_fit(provider, 18), dim))
         if width >= 40:
-            extras.append(when)
-        if width >= 64 and provider:
-            name = Text(provider, style=dim)
-            name.truncate(18, overflow="ellipsis", pad=True)
-            extras.insert(0, name)
+            extras.append((age(row.published_datetime, self.now or datetime.now(timezone.utc)).rjust(8), dim))
         if width >= 96:
-            extras.append(Text(("" if row.heat is None else score(row.heat)).rjust(5), style=dim))
-        room = width - fixed - sum(e.cell_len + 1 for e in extras)
+            extras.append((("" if row.heat is None else score(row.heat)).rjust(5), dim))
+        room = width - fixed - sum(cell_len(text) + 1 for text, _ in extras)
         if room < 8:
             extras = []
             room = width - fixed
-        text = Text.assemble(mark, quality, Text("★", style="bold yellow") if row.starred else " ")
-        shown = Text(title, style="" if row.read else "bold")
-        if self.highlight:
-            shown.highlight_words(self.highlight, style=Style(underline=True, bold=True), case_sensitive=False)
-        shown.truncate(max(0, room), overflow="ellipsis", pad=True)
-        text.append_text(shown)
-        for extra in extras:
-            text.append(" ")
-            text.append_text(extra)
-        return text
+        strong = row.quality is not None and row.quality >= 80
+        segments = [
+            Segment("▌", self._style(base, Style(color=colour))),
+            Segment(score(row.quality).rjust(3), self._style(base, Style(color=colour, bold=strong))),
+            Segment("★", self._style(base, "bold yellow")) if row.starred else Segment(" ", base),
+        ]
+        title_style = base if row.read else self._style(base, BOLD)
+        full = clean(row.title)
+        title = _fit(full, max(0, room))
+        spans = _matches(full, tuple(self.highlight), len(title)) if self.highlight else ()
+        at = 0
+        for start, stop in spans:
+            if start > at:
+                segments.append(Segment(title[at:start], title_style))
+            segments.append(Segment(title[start:stop], self._style(title_style, MATCH)))
+            at = stop
+        if at < len(title):
+            segments.append(Segment(title[at:], title_style))
+        used = 5 + cell_len(title)  # mark, score, star, title
+        for text, style in extras:
+            segments.append(Segment(" ", base))
+            segments.append(Segment(text, self._style(base, style)))
+            used += 1 + cell_len(text)
+        if used < width:
+            segments.append(Segment(" " * (width - used), base))
+        return segments
 
     # movement -----------------------------------------------------------------
 
