@@ -323,7 +323,7 @@ async def test_enter_searches_a_short_last_word_whole(seeds: Path, tmp_path: Pat
         assert app.library.count(parse_query("AI")) == len(found)
 
 
-async def test_the_pane_waits_for_a_pause_in_the_typing_and_errors_get_their_lines(seeds: Path, tmp_path: Path) -> None:
+async def test_the_pane_waits_for_a_pause_in_the_typing_and_errors_show_over_the_list(seeds: Path, tmp_path: Path) -> None:
     from reader.screens import main
     from reader.widgets.article_view import ArticleView
     from reader.widgets.search import SearchBar
@@ -341,14 +341,20 @@ async def test_the_pane_waits_for_a_pause_in_the_typing_and_errors_get_their_lin
         await pilot.pause(main.TYPING_PANE_DELAY + 0.2)
         assert view.row.id == top.id  # a pause in the typing: the pane shows the top article
         bar = app.screen.query_one(SearchBar)
+        articles = app.screen.query_one(ArticleList)
+        place = articles.region
         assert bar.size.height == 1
         await pilot.press(*" quality:>>")
         await settle(pilot)
-        assert bar.size.height >= 3  # the field, the message, the marked text
+        error = app.screen.query_one("#search-error")
+        assert error.display and error.size.height >= 3  # the message, the query, the marked text
+        assert articles.region == place  # shown over the list: the list does not move
+        assert error.region.y == bar.region.bottom  # right under the field
         for _ in " quality:>>":
             await pilot.press("backspace")
         await settle(pilot)
-        assert bar.size.height == 1
+        assert not error.display
+        assert bar.size.height == 1 and articles.region == place
 
 
 def test_the_app_draws_up_to_240_frames_a_second_unless_told_otherwise() -> None:

@@ -87,19 +87,22 @@ class SearchBar(Vertical):
     SearchBar {
         height: 1;
     }
-    SearchBar.-error {
-        height: auto;
-    }
     SearchBar SearchInput {
         border: none;
         height: 1;
         padding: 0 1;
     }
+    /* Over the list, not above it: the list does not move when an error
+       comes and goes as a qualifier is typed (nor is it laid out again). */
     SearchBar #search-error {
         display: none;
+        overlay: screen;
+        constrain: none inside;
+        width: 1fr;
         height: auto;
         padding: 0 1;
         color: $error;
+        background: $panel;
     }
     SearchBar.-error #search-error {
         display: block;
@@ -166,10 +169,8 @@ class SearchBar(Vertical):
             message = Text(clean(exc.message), style="bold")
             message.append("\n" + clean(exc.text) + "\n" + " " * exc.start + "^" * (exc.end - exc.start))
             error.update(message)
-            self.add_class("-error")  # shows the message, and the bar grows to hold it
+            self.add_class("-error")  # shows the message, over the top of the list
             return  # the list keeps the last good result
-        # One line high while there is no error: the field's growing text then
-        # lays out the bar alone, not the list below it.
         self.remove_class("-error")
         if query.text.strip() != self.good.text.strip() or query != self.good:
             self.good = query
