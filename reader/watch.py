@@ -49,6 +49,10 @@ class _Inotify:
         if self.fd < 0:
             raise OSError(ctypes.get_errno(), "inotify_init1 failed")
         self.paths: dict[int, str] = {}
+        # poll(), not select(): select() cannot wait on a descriptor numbered
+        # 1024 or more, which a process with many files open gets.
+        self._poller = select.poll()
+        self._poller.register(self.fd, select.POLLIN)
 
     def add(self, folder: str) -> None:
         wd = self._add(self.fd, os.fsencode(folder), MASK)
@@ -60,8 +64,7 @@ class _Inotify:
         self.paths[wd] = folder
 
     def read(self, timeout: float) -> list[tuple[str, int, str]]:
-        ready, _, _ = select.select([self.fd], [], [], timeout)
-        if not ready:
+        if not self._poller.poll(timeout * 1000):
             return []
         try:
             data = os.read(self.fd, 65536)
@@ -146,6 +149,9 @@ class Watcher:
         self.mode = "inotify"
         try:
             self._watch(notify)
+        except Exception:  # noqa: BLE001 - whatever stops the watch, the library is still polled
+            self.mode = "polling"
+            self._poll()
         finally:
             notify.close()
 

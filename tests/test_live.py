@@ -90,3 +90,41 @@ async def test_the_library_folder_removed_while_running(tmp_path: Path) -> None:
         problems = [p.format() for p in app.library.problems()]
         assert any("no such file or folder" in p for p in problems)
         assert app.is_running
+
+
+def test_the_watch_works_in_a_process_with_over_a_thousand_files_open(tmp_path: Path) -> None:
+    """Descriptors numbered 1024 and up cannot be waited on with select():
+    the watch died silently there once, and the app stopped following its
+    library. Here the watch's own descriptor is numbered above 1100."""
+    import resource
+    import threading
+
+    import pytest
+
+    from reader.watch import Watcher
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < 1300:
+        if hard != resource.RLIM_INFINITY and hard < 1300:
+            pytest.skip("this process may not open 1300 files")
+        resource.setrlimit(resource.RLIMIT_NOFILE, (1300, hard))
+    folder = tmp_path / "news"
+    write(folder, "a.md", article("First"))
+    held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+    changed = threading.Event()
+    watcher = Watcher([folder], changed.set, poll_every=30.0, settle=0.05)
+    try:
+        watcher.start()
+        deadline = time.monotonic() + 5
+        while watcher.mode == "off" and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert watcher.mode == "inotify"
+        write(folder, "b.md", article("Second"))
+        assert changed.wait(5), "the new file was not noticed"
+        assert watcher._thread is not None and watcher._thread.is_alive()
+    finally:
+        watcher.stop()
+        for fd in held:
+            os.close(fd)
+        if soft < 1300:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))

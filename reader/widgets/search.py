@@ -67,6 +67,9 @@ class SearchInput(Input):
         # watcher then finds it unchanged.
         self.set_reactive(Input.virtual_size, Size(self.content_width, 1))
         super()._watch_value(value)
+        # The search starts now, not once Input's Changed message has made
+        # its way round (after the frame that echoes the key: 2-3 ms later).
+        self.parent_bar.text_changed()
 
     def action_older(self) -> None:
         self.parent_bar.recall(-1)
@@ -147,7 +150,10 @@ class SearchBar(Vertical):
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
-        event.stop()
+        event.stop()  # already acted on: SearchInput calls text_changed as its value changes
+
+    def text_changed(self) -> None:
+        """The field's text changed: search at once, or when the debounce interval is up."""
         if self._timer is not None:
             return  # already waiting: that run reads the newest text
         wait = self._last_run + DEBOUNCE - time.monotonic()
