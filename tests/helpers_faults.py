@@ -60,8 +60,9 @@ class Terminal:
         return wanted in self.output
 
     def _read(self, wait: float) -> bool:
-        ready, _, _ = select.select([self.fd], [], [], wait)
-        if ready:
+        poller = select.poll()  # not select(): it fails on a descriptor numbered 1024 or more
+        poller.register(self.fd, select.POLLIN)
+        if poller.poll(wait * 1000):
             try:
                 chunk = os.read(self.fd, 65536)
             except OSError:
