@@ -138,22 +138,21 @@ class Watcher:
             self._thread.join(timeout=2)
 
     def _run(self) -> None:
+        notify = None
         try:
             notify = _Inotify()
             for folder in _folders(self.roots):
                 notify.add(folder)
-        except (OSError, AttributeError):
-            self.mode = "polling"
-            self._poll()
-            return
-        self.mode = "inotify"
-        try:
+            self.mode = "inotify"
             self._watch(notify)
-        except Exception:  # noqa: BLE001 - whatever stops the watch, the library is still polled
-            self.mode = "polling"
-            self._poll()
+            return
+        except Exception:  # noqa: BLE001 - no inotify here, too many watches, or the watch failed: poll
+            pass
         finally:
-            notify.close()
+            if notify is not None:
+                notify.close()
+        self.mode = "polling"
+        self._poll()
 
     def _watch(self, notify: _Inotify) -> None:
         pending_since: float | None = None

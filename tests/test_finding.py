@@ -449,3 +449,43 @@ async def test_list_lines_fit_the_width_with_long_and_wide_titles(tmp_path: Path
                 assert cell_len(line.text) == room, (width, y)
             assert "…" in articles.render_line(0).text  # cut, and it shows
             assert "Short" in articles.render_line(3).text
+
+
+async def test_enter_on_a_malformed_query_keeps_the_list_and_moves_the_message_off_it(seeds: Path, tmp_path: Path) -> None:
+    app = build(seeds, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"quantum")
+        await settle(pilot)
+        found = [r.id for r in listed(app)]
+        assert found
+        app.screen.query_one("#search-input").insert_text_at_cursor(" quality:>")  # at once, as if pasted
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        articles = app.screen.query_one(ArticleList)
+        error = app.screen.query_one("#search-error")
+        assert app.focused is articles
+        assert [r.id for r in listed(app)] == found  # the last good result stays
+        assert error.display and "quality" in str(error.render())
+        # out of the field, the message takes its own lines: the header and the cursor row show
+        header_region = app.screen.query_one("#list-header").region
+        assert header_region.y >= error.region.bottom
+        assert articles.region.y >= error.region.bottom
+        assert "·" in header(app)
+
+
+async def test_enter_on_a_malformed_query_does_not_search_its_short_last_good_word(seeds: Path, tmp_path: Path) -> None:
+    app = build(seeds, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        everything = [r.id for r in listed(app)]
+        await pilot.press("slash", "a", "i")  # too short to search while typing: the list stays whole
+        await settle(pilot)
+        assert [r.id for r in listed(app)] == everything
+        app.screen.query_one("#search-input").insert_text_at_cursor(" since:yesterdayish")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.query_one("#search-error").display
+        assert [r.id for r in listed(app)] == everything  # Enter did not search "ai" on its own

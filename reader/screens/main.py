@@ -887,6 +887,8 @@ class MainScreen(Screen):
         self.query_one(ArticleList).focus()
         search = self.view.search
         last = search.terms[-1] if search.terms else None
+        if self.query_one(SearchBar).has_class("-error"):
+            return  # the bar's text is not a query: the list keeps the last good one as it is
         if not event.cleared and last is not None and last.kind == "word" and len(str(last.value)) < 3 and not search.text.endswith(" "):
             # Enter ends the typing: a last word too short to search by while
             # typing ("AI") is searched now, as the whole word.

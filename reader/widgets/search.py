@@ -90,22 +90,32 @@ class SearchBar(Vertical):
     SearchBar {
         height: 1;
     }
+    SearchBar.-error {
+        height: auto;
+    }
     SearchBar SearchInput {
         border: none;
         height: 1;
         padding: 0 1;
     }
-    /* Over the list, not above it: the list does not move when an error
-       comes and goes as a qualifier is typed (nor is it laid out again). */
     SearchBar #search-error {
         display: none;
-        overlay: screen;
-        constrain: none inside;
         width: 1fr;
         height: auto;
         padding: 0 1;
         color: $error;
         background: $panel;
+    }
+    /* While the query is typed, the message lies over the top of the list:
+       the list does not move (nor is it laid out again) as an error comes and
+       goes with each key of a qualifier. Once the field is left, the message
+       takes its own lines above the list, which hides nothing. */
+    SearchBar.-error:focus-within {
+        height: 1;
+    }
+    SearchBar:focus-within #search-error {
+        overlay: screen;
+        constrain: none inside;
     }
     SearchBar.-error #search-error {
         display: block;
