@@ -173,12 +173,7 @@ class Watcher:
                                 pass
                         if top in notify.paths.values():  # back, and watched again
                             pending_since = pending_since or time.monotonic()
-            try:
-                events = notify.read(0.2)
-            except OSError:
-                self.mode = "polling"
-                self._poll()
-                return
+            events = notify.read(0.2)  # an error here ends the watch: _run polls instead
             for folder, mask, name in events:
                 if mask & IN_Q_OVERFLOW:
                     pending_since = pending_since or time.monotonic()

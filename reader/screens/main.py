@@ -115,7 +115,6 @@ class MainScreen(Screen):
         self._indexing = False
         self._article_timer = None
         self._refresh_after_ids = False
-        self._settled = False  # the objects made while starting are frozen (gc.freeze)
         self._wanted: str | None = None  # the file the pane should show
         self._pending: Row | None = None  # the row the pane shows once the cursor rests
         self._bindings_had: bool | None = None
@@ -578,8 +577,7 @@ class MainScreen(Screen):
     def _progress_done(self) -> None:
         self.query_one("#progress").display = False
         self._header()
-        if not self._settled:
-            self._settled = True
+        if not _FROZEN:
             self.call_after_refresh(_settle_memory)
 
     def _after_refresh(self) -> None:
@@ -885,10 +883,10 @@ class MainScreen(Screen):
     @on(SearchBar.Done)
     def _search_done(self, event: SearchBar.Done) -> None:
         self.query_one(ArticleList).focus()
-        search = self.view.search
-        last = search.terms[-1] if search.terms else None
         if self.query_one(SearchBar).has_class("-error"):
             return  # the bar's text is not a query: the list keeps the last good one as it is
+        search = self.view.search
+        last = search.terms[-1] if search.terms else None
         if not event.cleared and last is not None and last.kind == "word" and len(str(last.value)) < 3 and not search.text.endswith(" "):
             # Enter ends the typing: a last word too short to search by while
             # typing ("AI") is searched now, as the whole word.

@@ -34,6 +34,7 @@ ROW_CACHE = 512
 NARROWEST = 1 + 4 + 1 + 1  # mark, score, gap and one cell of title
 BOLD = Style(bold=True)
 MATCH = Style(underline=True, bold=True)  # a searched word in a title
+STARRED = Style(color="yellow", bold=True)
 
 
 def _fit(text: str, cells: int) -> str:
@@ -268,15 +269,13 @@ class ArticleList(ScrollView, can_focus=True):
             return Strip(segments).crop(0, width).extend_cell_length(width, base)
         return Strip(segments, width)
 
-    def _style(self, base: Style, *layers: Style | str) -> Style:
-        """``base`` with ``layers`` over it, worked out once (a line has a few
+    def _style(self, base: Style, layer: Style) -> Style:
+        """``base`` with ``layer`` over it, worked out once (a line has a few
         dozen styles at most, and adding Rich styles is slow)."""
-        key = (base, layers)
+        key = (base, layer)
         style = self._combined.get(key)
         if style is None:
-            style = base
-            for layer in layers:
-                style = style + (Style.parse(layer) if isinstance(layer, str) else layer)
+            style = base + layer
             if len(self._combined) > 4096:
                 self._combined.clear()
             self._combined[key] = style
@@ -298,15 +297,16 @@ class ArticleList(ScrollView, can_focus=True):
             extras.append((age(row.published_datetime, self.now or datetime.now(timezone.utc)).rjust(8), dim))
         if width >= 96:
             extras.append((("" if row.heat is None else score(row.heat)).rjust(5), dim))
-        room = width - fixed - sum(cell_len(text) + 1 for text, _ in extras)
+        taken = sum(cell_len(text) + 1 for text, _ in extras)
+        room = width - fixed - taken
         if room < 8:
-            extras = []
+            extras, taken = [], 0
             room = width - fixed
         strong = row.quality is not None and row.quality >= 80
         segments = [
             Segment("▌", self._style(base, Style(color=colour))),
             Segment(score(row.quality).rjust(3), self._style(base, Style(color=colour, bold=strong))),
-            Segment("★", self._style(base, "bold yellow")) if row.starred else Segment(" ", base),
+            Segment("★", self._style(base, STARRED)) if row.starred else Segment(" ", base),
         ]
         title_style = base if row.read else self._style(base, BOLD)
         full = clean(row.title)
@@ -320,13 +320,12 @@ class ArticleList(ScrollView, can_focus=True):
             at = stop
         if at < len(title):
             segments.append(Segment(title[at:], title_style))
-        used = 5 + cell_len(title)  # mark, score, star, title
         for text, style in extras:
             segments.append(Segment(" ", base))
             segments.append(Segment(text, self._style(base, style)))
-            used += 1 + cell_len(text)
-        if used < width:
-            segments.append(Segment(" " * (width - used), base))
+        spare = width - 5 - max(0, room) - taken  # after mark, score and star; the title fills its room exactly
+        if spare > 0:
+            segments.append(Segment(" " * spare, base))
         return segments
 
     # movement -----------------------------------------------------------------

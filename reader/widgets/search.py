@@ -185,7 +185,7 @@ class SearchBar(Vertical):
             message = Text(clean(exc.message), style="bold")
             message.append("\n" + clean(exc.text) + "\n" + " " * exc.start + "^" * (exc.end - exc.start))
             error.update(message)
-            self.add_class("-error")  # shows the message, over the top of the list
+            self.add_class("-error")  # shows the message (over the list while the field has focus)
             return  # the list keeps the last good result
         self.remove_class("-error")
         if query.text.strip() != self.good.text.strip() or query != self.good:
