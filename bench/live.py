@@ -4,15 +4,19 @@ long a changed file takes to show in the running app.
     python bench/live.py FOLDER [--query TEXT ...] [--interval SECONDS]
 
 FOLDER should already be indexed (run `reader list FOLDER --limit 0` once).
-The app runs headless (Textual's run_test) at 120x40 with its real workers.
+The app runs headless (Textual's run_test) at 120x40 with its real workers,
+each search typed in a fresh app in a process of its own.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import math
+import os
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -55,9 +59,9 @@ async def typing(folder: Path, text: str, cache: Path | None, interval: float) -
                 frames.append(time.perf_counter())
             return display(screen, renderable)
 
-        def updated(ids, keep=None):  # type: ignore[no-untyped-def]
+        def updated(ids, keep=None, length=None):  # type: ignore[no-untyped-def]
             updates.append(time.perf_counter())
-            return set_ids(ids, keep)
+            return set_ids(ids, keep) if length is None else set_ids(ids, keep, length)
 
         app._display = framed  # type: ignore[method-assign]
         articles.set_ids = updated  # type: ignore[method-assign]
@@ -108,6 +112,19 @@ async def change_to_screen(folder: Path, cache: Path | None) -> float:
     return seconds
 
 
+def typing_apart(folder: Path, text: str, interval: float) -> tuple[list[tuple[float, str]], int]:
+    """typing() in a process of its own, as a user runs the app: each app
+    settles its memory once its process has started (screens.main), so a
+    second app in the same process would be measured with the first one's
+    leftovers in the collector's way."""
+    out = subprocess.run(
+        [sys.executable, __file__, os.fspath(folder), "--one", text, "--interval", str(interval)],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    found = json.loads(out.strip().splitlines()[-1])
+    return [tuple(t) for t in found["times"]], found["missed"]  # type: ignore[misc]
+
+
 def nearest_rank(ordered: list[float], share: float) -> float:
     return ordered[max(0, math.ceil(len(ordered) * share) - 1)]
 
@@ -119,7 +136,12 @@ def main() -> int:
     parser.add_argument("--interval", type=float, default=0.12, help="seconds between keys (default 0.12: a fast typist)")
     parser.add_argument("--runs", type=int, default=1, help="type the searches this many times over (default 1)")
     parser.add_argument("--worst", type=int, default=5, help="show this many slowest keys (default 5)")
+    parser.add_argument("--one", help=argparse.SUPPRESS)  # type this one search here and print the figures (typing_apart)
     args = parser.parse_args()
+    if args.one is not None:
+        times, missed = asyncio.run(typing(args.folder, args.one, None, args.interval))
+        print(json.dumps({"times": times, "missed": missed}))
+        return 0
     texts = args.query
     if not texts:
         from generate import sample_words
@@ -133,7 +155,7 @@ def main() -> int:
         times: list[tuple[float, str]] = []
         missed = 0
         for text in texts:  # each in a fresh app: one search typed from an empty bar
-            some, skipped = asyncio.run(typing(args.folder, text, None, args.interval))
+            some, skipped = typing_apart(args.folder, text, args.interval)
             times += some
             missed += skipped
         pooled += times

@@ -35,6 +35,7 @@ MARK_WORDS = ("read", "unread", "starred", "unstarred")  # is: words answered by
 SCHEMA_VERSION = 10
 SUFFIXES = (".md", ".markdown")
 PARALLEL_MIN = 400  # below this many files, parsing in-process is quicker
+FIRST_PAGE = 200  # rows of a ranked list worked out before the rest (Library.first)
 CHUNK = 512  # files per task for a worker process, at most (fewer, bigger results cost less to pass back)
 COMMIT_EVERY = 2048  # rows per transaction while indexing
 FTS_BODY_CHARS = 200_000
@@ -1058,7 +1059,10 @@ class Library:
             params.insert(0, match)
             where = f" WHERE {' AND '.join(clauses)}"
         if sort is None and match is not None:
-            order = "fts.rank DESC" if reverse else "fts.rank"
+            # "+" keeps FTS5 from sorting: it would rank every match before the
+            # other conditions drop any (3x slower for a common word and a
+            # quality filter). SQLite sorts those left; ties by id, as FTS5 does.
+            order = f"+fts.rank{' DESC' if reverse else ''}, a.id"
         else:
             column = SORT_COLUMNS[sort or "quality"]
             high_first = (sort or "quality") != "title"
@@ -1141,6 +1145,43 @@ class Library:
                 joined = db.execute(f"SELECT group_concat(id) FROM ({sql} LIMIT -1)", params).fetchone()[0]
         return array("q", json.loads(f"[{joined}]") if joined else [])
 
+    def first(
+        self,
+        query: Query | None = None,
+        sort: str | None = None,
+        reverse: bool = False,
+        prefix_last: bool = False,
+        limit: int = FIRST_PAGE,
+    ) -> tuple[array[int], int] | None:
+        """The best ``limit`` matches of a search ranked by relevance, and how
+        many match in all: what a list's first screen needs, sooner than the
+        whole ranked list (SQLite keeps only the best rows as it goes, where
+        FTS5's own ORDER BY rank sorts every match with its positions; a
+        common word's 20k matches rank in about two thirds of the time).
+
+        The rows come in the order ids() gives them (ties by id, as FTS5
+        orders them). None for other lists (no free words, a sort chosen, or
+        conditions on the articles table): ids() reads those in one go.
+        """
+        clauses, params, match = self._where(query, prefix_last)
+        if match is None or not _fts_only(clauses) or (sort or (query.sort if query else None)) is not None:
+            # Not ranked, or ranked after other conditions (ids() reads those
+            # in one pass; here they would cost two, the count and the best).
+            return None
+        where = "".join(f" AND {_on_fts(c)}" for c in clauses)
+        inner = f"SELECT rowid AS id, rank AS r FROM fts WHERE fts MATCH ?{where}"
+        # LIMIT -1 keeps the inner query apart, so FTS5 is not asked to sort.
+        best = f"SELECT group_concat(id) FROM (SELECT id FROM ({inner} LIMIT -1) ORDER BY r{' DESC' if reverse else ''}, id LIMIT ?)"
+        count = f"SELECT count(*) FROM fts WHERE fts MATCH ?{where}"
+        main = self.db  # opened (or built) before the locks, which a refresh takes too
+        with self._search_lock:
+            db = self._search_connection(main)
+            lock = self._lock if db is self._db else _NO_LOCK
+            with lock:
+                joined = db.execute(best, [match, *params, limit]).fetchone()[0]
+                total = db.execute(count, [match, *params]).fetchone()[0]
+        return array("q", json.loads(f"[{joined}]") if joined else []), total
+
     def plan(
         self, query: Query | None = None, sort: str | None = None, reverse: bool = False, prefix_last: bool = False
     ) -> tuple[str, tuple[Any, ...]] | None:
@@ -1192,8 +1233,14 @@ class Library:
             }
         return [found[i] for i in wanted if i in found]
 
-    def count(self, query: Query | None = None) -> int:
-        clauses, params, match = self._where(query)
+    def count(self, query: Query | None = None, prefix_last: bool = False) -> int:
+        sql, params = self._count_sql(query, prefix_last)
+        db = self.db  # may build the index: before the lock, which a refresh takes too
+        with self._lock:
+            return db.execute(sql, params).fetchone()[0]
+
+    def _count_sql(self, query: Query | None, prefix_last: bool = False) -> tuple[str, list[Any]]:
+        clauses, params, match = self._where(query, prefix_last)
         if match is not None and _fts_only(clauses):
             # free words (and topics): FTS5 counts its matches without the articles table
             where = "".join(f" AND {_on_fts(c)}" for c in clauses)
@@ -1209,9 +1256,7 @@ class Library:
                 params.insert(0, match)
             where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
             sql = f"SELECT count(*) FROM {source}{where}"
-        db = self.db  # may build the index: before the lock, which a refresh takes too
-        with self._lock:
-            return db.execute(sql, params).fetchone()[0]
+        return sql, params
 
     def get(self, uid_or_path: str) -> Row | None:
         """One article by its id or its file path."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import os
 import sqlite3
+import threading
 import time
 from array import array
 from dataclasses import dataclass, field
@@ -227,6 +228,9 @@ class MainScreen(Screen):
                     articles.move_to(index + offset * step)
                     return
             index += step * len(window)
+        if step > 0 and not articles.complete:
+            self.notify("The rest of the list is still being ranked.", timeout=2)
+            return
         self.notify("No more unread articles this way.", timeout=2)
 
     def action_mark_all_read(self) -> None:
@@ -236,17 +240,24 @@ class MainScreen(Screen):
         if not count or self.state is None:
             return
 
+        asked = (self.current_query(), self.view.sort, self.view.reverse)
+
         def answered(yes: bool | None) -> None:
             if yes:
-                self._mark_all(array("q", self.query_one(ArticleList).ids))
+                articles = self.query_one(ArticleList)
+                self._mark_all(array("q", articles.ids) if articles.complete else asked)
 
         self.app.push_screen(Confirm(f"Mark all {count:,} articles in “{self.view_label()}” read?"), answered)
 
     @work(thread=True, group="marks")
-    def _mark_all(self, ids: array) -> None:
+    def _mark_all(self, ids: array | tuple[Query, str | None, bool]) -> None:
+        """Mark these articles read (or those of a view: its query, sort and
+        direction, when the list was not all there yet)."""
         from reader.state import StateError
 
         try:
+            if isinstance(ids, tuple):
+                ids = self.library.ids(*ids, prefix_last=True)
             changed = self.state.mark_read(self.library.idents(ids))
         except (StateError, sqlite3.Error) as exc:
             self.app.call_from_thread(self.notify, clean(str(exc)), severity="error")
@@ -378,8 +389,23 @@ class MainScreen(Screen):
     @work(thread=True, exclusive=True, group="ids")
     def _load_ids(self, keep: int | None, counts: bool, query: Query, sort: str | None, reverse: bool) -> None:
         try:
-            ids = self.library.ids(query, sort, reverse, prefix_last=True)
             total = self.library.article_count()
+            # A search ranked by relevance shows its first screen as soon as
+            # that is ranked (a word in a fifth of 100k articles: 20 ms, not
+            # 30), the rest follows. A list kept on one article comes whole.
+            first = self.library.first(query, sort, reverse, prefix_last=True) if keep is None else None
+            part = first is not None and len(first[0]) < first[1]
+            if part:
+                if get_current_worker().is_cancelled:
+                    return
+                drawn = threading.Event()
+                self.app.call_from_thread(self._show_ids, first[0], keep, total, first[1], drawn)
+                # The rest once that screen is drawn: ranking on the other
+                # core meanwhile slows the drawing down (2-3x, measured).
+                drawn.wait(0.5)
+                if get_current_worker().is_cancelled:
+                    return
+            ids = first[0] if first is not None and not part else self.library.ids(query, sort, reverse, prefix_last=True)
         except sqlite3.Error as exc:
             if "interrupt" in str(exc):
                 return  # a newer view took over
@@ -387,7 +413,10 @@ class MainScreen(Screen):
             return
         if get_current_worker().is_cancelled:
             return
-        self.app.call_from_thread(self._show_ids, ids, keep, total)
+        if part:
+            self.app.call_from_thread(self._finish_ids, ids, total)
+        else:
+            self.app.call_from_thread(self._show_ids, ids, keep, total)
         if counts:
             try:
                 self._sidebar(total)
@@ -434,17 +463,26 @@ class MainScreen(Screen):
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(sidebar.set_topics, total, topics, unread, views)
 
-    def _show_ids(self, ids: array, keep: int | None, total: int) -> None:
+    def _show_ids(
+        self, ids: array, keep: int | None, total: int, length: int | None = None, drawn: threading.Event | None = None
+    ) -> None:
         articles = self.query_one(ArticleList)
         if keep is None and articles.count and not self.view.history:
             row = articles.current_row
             keep = row.id if row else None
         articles.empty_text = "Indexing articles…" if self._indexing else "No articles here."
-        articles.set_ids(ids, keep)
+        articles.set_ids(ids, keep, length)
         self._header()
+        if drawn is not None:
+            self.call_after_refresh(drawn.set)
         if self._refresh_after_ids:
             self._refresh_after_ids = False
             self.call_after_refresh(self.refresh_index)
+
+    def _finish_ids(self, ids: array, total: int) -> None:
+        """The rest of a list whose first screen is shown."""
+        if not self.query_one(ArticleList).finish(ids):
+            self._show_ids(ids, None, total)  # not the list shown (cannot happen unless the library changed between)
 
     def _header(self) -> None:
         articles = self.query_one(ArticleList)

@@ -143,6 +143,7 @@ class ArticleList(ScrollView, can_focus=True):
         super().__init__(**kwargs)
         self._fetch = fetch
         self._ids: array[int] = array("q")
+        self._length = 0  # the list's length: more than the ids known while the rest is on its way
         self._rows: OrderedDict[int, Row] = OrderedDict()
         self.now = now
         self.empty_text = "No articles."
@@ -154,18 +155,29 @@ class ArticleList(ScrollView, can_focus=True):
 
     @property
     def count(self) -> int:
-        return len(self._ids)
+        return self._length
 
     @property
     def ids(self) -> array[int]:
+        """The ids known so far (all of them once ``complete``)."""
         return self._ids
 
-    def set_ids(self, ids: array[int], keep: int | None = None) -> None:
-        """Show these articles; keep the cursor on article ``keep`` if it is still there."""
+    @property
+    def complete(self) -> bool:
+        return len(self._ids) == self._length
+
+    def set_ids(self, ids: array[int], keep: int | None = None, length: int | None = None) -> None:
+        """Show these articles; keep the cursor on article ``keep`` if it is still there.
+
+        With ``length``, ``ids`` are the first of that many (a ranked search
+        shows its first screen before the rest is ordered): the scrollbar and
+        the count are the whole list's, and finish() brings the rest.
+        """
         on_screen = self.cursor - int(self.scroll_offset.y)  # where the cursor sits now
         self._ids = ids
+        self._length = max(len(ids), length or 0)
         self._rows.clear()
-        self._set_length(len(ids))
+        self._set_length(self._length)
         target = 0
         if keep is not None:
             try:
@@ -181,6 +193,21 @@ class ArticleList(ScrollView, can_focus=True):
             self._scroll_to_cursor(center=keep is not None)
         self.refresh()
         self.post_message(self.Highlighted(self, self.current_row))
+
+    def finish(self, ids: array[int]) -> bool:
+        """The whole of a list shown in part: the cursor, the scroll and the
+        rows drawn stay as they are. False (and nothing changed) when ``ids``
+        do not begin with the part shown."""
+        known = len(self._ids)
+        if len(ids) < known or ids[:known] != self._ids:
+            return False
+        self._ids = ids
+        if len(ids) != self._length:
+            self._length = len(ids)
+            self._set_length(self._length)
+        if int(self.scroll_offset.y) + self.size.height > known:
+            self.refresh()  # lines past the part shown were drawn empty
+        return True
 
     def _set_length(self, lines: int) -> None:
         """Make the list ``lines`` long. A new length changes only the
@@ -392,5 +419,5 @@ class ArticleList(ScrollView, can_focus=True):
             self.move_to(index)
 
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(self.scrollable_content_region.width, len(self._ids))
+        self.virtual_size = Size(self.scrollable_content_region.width, self._length)
         self._scroll_to_cursor()
