@@ -133,7 +133,7 @@ class MainScreen(Screen):
         with Horizontal(id="panes"):
             yield TopicList(id="topics")
             with Vertical(id="list-pane"):
-                yield SearchBar(self.app_history, id="search")
+                yield SearchBar(self.app_history, on_change=self._search_changed, id="search")
                 yield Static(id="list-header")
                 yield ProgressBar(id="progress", show_eta=False)
                 yield ArticleList(self.rows_with_marks, now=getattr(self.app, "now", None), id="articles")
@@ -902,11 +902,11 @@ class MainScreen(Screen):
     def action_search(self) -> None:
         self.query_one(SearchBar).focus_input()
 
-    @on(SearchBar.Changed)
-    def _search_changed(self, event: SearchBar.Changed) -> None:
-        self.view.search = event.query
+    def _search_changed(self, query: Query) -> None:
+        """A new good query in the search bar (called by the bar at once)."""
+        self.view.search = query
         self.view.history.clear()
-        words = [str(t.value).rstrip("*") for t in event.query.words if not t.negated]
+        words = [str(t.value).rstrip("*") for t in query.words if not t.negated]
         articles = self.query_one(ArticleList)
         articles.highlight = words
         self.query_one(ArticleView).highlight = words
