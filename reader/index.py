@@ -1151,9 +1151,9 @@ class Library:
         sort: str | None = None,
         reverse: bool = False,
         prefix_last: bool = False,
-        limit: int = FIRST_PAGE,
+        limit: int | None = None,
     ) -> tuple[array[int], int] | None:
-        """The best ``limit`` matches of a search ranked by relevance, and how
+        """The best ``limit`` (FIRST_PAGE) matches of a search ranked by relevance, and how
         many match in all: what a list's first screen needs, sooner than the
         whole ranked list (SQLite keeps only the best rows as it goes, where
         FTS5's own ORDER BY rank sorts every match with its positions; a
@@ -1178,7 +1178,7 @@ class Library:
             db = self._search_connection(main)
             lock = self._lock if db is self._db else _NO_LOCK
             with lock:
-                joined = db.execute(best, [match, *params, limit]).fetchone()[0]
+                joined = db.execute(best, [match, *params, limit or FIRST_PAGE]).fetchone()[0]
                 total = db.execute(count, [match, *params]).fetchone()[0]
         return array("q", json.loads(f"[{joined}]") if joined else []), total
 

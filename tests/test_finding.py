@@ -488,3 +488,86 @@ async def test_enter_on_a_malformed_query_does_not_search_its_short_last_good_wo
         await settle(pilot)
         assert app.screen.query_one("#search-error").display
         assert [r.id for r in listed(app)] == everything  # Enter did not search "ai" on its own
+
+
+async def test_a_ranked_search_shows_its_best_matches_first_then_the_rest(tmp_path: Path, monkeypatch) -> None:
+    from reader import index
+
+    monkeypatch.setattr(index, "FIRST_PAGE", 3)  # the first screen: three rows
+    lib = tmp_path / "lib"
+    for n in range(30):
+        body = "zebra " * (n % 5 + 1) if n % 2 else "horse"
+        write(lib, f"s{n:02}.md", article(f"Story {n:02}", quality=n, body=body))
+    app = build(lib, tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        articles = app.screen.query_one(ArticleList)
+        shown: list[tuple[int, int]] = []
+        set_ids = articles.set_ids
+
+        def recording(ids, keep=None, length=None):
+            shown.append((len(ids), articles.count if length is None else length))
+            set_ids(ids, keep, length)
+
+        articles.set_ids = recording
+        await pilot.press("slash", *"zebra")
+        await settle(pilot)
+        # Each key ("zeb", "zebr", "zebra"): first the best three with the
+        # whole list's length; the rest then joins them without a new list.
+        assert shown == [(3, 15)] * 3
+        assert articles.complete and articles.count == 15
+        assert list(articles.ids) == list(app.screen.library.ids(parse_query("zebra")))
+        assert "15" in header(app)
+        assert articles.current_row.title == "Story 29"  # the article under the cursor before (it matches) stays under it
+
+
+async def test_A_marks_every_article_of_the_view_read_even_before_the_list_is_whole(tmp_path: Path, monkeypatch) -> None:
+    from reader import index
+    from reader.screens.ask import Confirm
+
+    monkeypatch.setattr(index, "FIRST_PAGE", 3)
+    lib = tmp_path / "lib"
+    for n in range(12):
+        write(lib, f"s{n:02}.md", article(f"{'Zebra' if n < 8 else 'Horse'} {n:02}", quality=n + 50 if n < 8 else n))
+    app = build(lib, tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"zebra", "enter")
+        await settle(pilot)
+        articles = app.screen.query_one(ArticleList)
+        whole = articles.ids
+        assert len(whole) == 8
+        articles.set_ids(whole[:3], None, len(whole))  # as the screen shows it before the rest is ranked
+        assert not articles.complete and articles.count == 8
+        await pilot.press("A")
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, Confirm) and "8" in str(app.screen.query_one("Static").render())
+        await pilot.press("y")
+        await settle(pilot)
+        rows = app.screen.rows_with_marks(list(whole))
+        assert len(rows) == 8 and all(r.read for r in rows)
+        horses = [r for r in app.screen.library.search(parse_query("horse"))]
+        assert not any(app.state.is_read(app.screen.key(r)) for r in horses)
+
+
+async def test_the_rest_of_a_list_joins_it_without_moving_the_cursor(tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    for n in range(60):
+        write(lib, f"s{n:02}.md", article(f"Story {n:02}", quality=n))
+    app = build(lib, tmp_path)
+    async with app.run_test(size=(120, 20)) as pilot:
+        await settle(pilot)
+        articles = app.screen.query_one(ArticleList)
+        whole = articles.ids
+        articles.set_ids(whole[:30], None, len(whole))
+        articles.focus()
+        await pilot.press("j", "j", "j")
+        await settle(pilot)
+        assert articles.count == 60 and articles.max_scroll_y == 60 - articles.size.height  # the whole list's scrollbar
+        lines = [articles.render_line(y).text for y in range(articles.size.height)]
+        assert not articles.finish(whole[5:])  # not this list's rest: nothing changes
+        assert articles.finish(whole)
+        assert articles.complete and articles.cursor == 3
+        assert [articles.render_line(y).text for y in range(articles.size.height)] == lines
+        articles.action_last()
+        assert articles.current_row.title == "Story 00"

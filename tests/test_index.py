@@ -783,3 +783,47 @@ def test_the_fast_paths_answer_as_the_general_query(tmp_path):
             assert [r.id for r in library.search(query, limit=5, offset=3)] == [r.id for r in joined[3:8]], text
             assert list(library.ids(query, reverse=True)) == [r.id for r in library.search(query, reverse=True)], text
         assert library.count(parse_query("topic:Space")) == sum("Space" in r.topics for r in library.search())
+
+
+def test_the_first_screen_of_a_ranked_search_is_the_top_of_the_whole_ranking(tmp_path):
+    lib_dir = tmp_path / "lib"
+    for n in range(40):
+        # Ties on purpose: articles 0-9 have the same text, so the same score.
+        times = 1 if n < 10 else n % 7 + 1
+        topics = "[Space]" if n % 3 == 0 else "[Ground]"
+        write(lib_dir, f"a{n:02}.md", article(f"Note {n:02}", quality=n, topics=topics, body="zebra " * times + "filler " * (n % 5)))
+    for n in range(5):
+        write(lib_dir, f"b{n}.md", article(f"Other {n}", quality=50, body="nothing to see"))
+    with make(lib_dir, tmp_path) as library:
+        library.refresh()
+        for text in ("zebra", "zeb", "zebra topic:space", "zebra -topic:space"):
+            for reverse in (False, True):
+                query = parse_query(text)
+                whole = library.ids(query, reverse=reverse, prefix_last=True)
+                assert whole, text
+                best, total = library.first(query, reverse=reverse, prefix_last=True, limit=6)
+                assert total == len(whole) == library.count(query, prefix_last=True)
+                assert list(best) == list(whole[:6]), (text, reverse)
+        # Fewer matches than the limit: the whole list, the same as ids() gives.
+        best, total = library.first(parse_query("zebra topic:space"), limit=100)
+        assert list(best) == list(library.ids(parse_query("zebra topic:space"))) and total == len(best)
+        # Lists that are not ranked by relevance come whole from ids().
+        assert library.first(parse_query("topic:space")) is None
+        assert library.first(parse_query("zebra"), sort="quality") is None
+        assert library.first(parse_query("zebra sort:date")) is None
+        assert library.first(parse_query("zebra quality:>=10")) is None
+
+
+def test_a_ranked_search_with_a_filter_keeps_the_ranking_of_the_rows_left(tmp_path):
+    lib_dir = tmp_path / "lib"
+    for n in range(30):
+        times = 1 if n < 8 else n % 6 + 1  # ties among the first eight
+        write(lib_dir, f"a{n:02}.md", article(f"Note {n:02}", quality=n * 3, body="zebra " * times + "filler " * (n % 4)))
+    with make(lib_dir, tmp_path) as library:
+        library.refresh()
+        quality = {row.id: row.quality for row in library.search()}
+        for reverse in (False, True):
+            ranked = library.ids(parse_query("zebra"), reverse=reverse)
+            kept = [i for i in ranked if quality[i] >= 30]
+            assert list(library.ids(parse_query("zebra quality:>=30"), reverse=reverse)) == kept
+            assert [r.id for r in library.search(parse_query("zebra quality:>=30"), reverse=reverse)] == kept
