@@ -1152,6 +1152,7 @@ class Library:
         reverse: bool = False,
         prefix_last: bool = False,
         limit: int | None = None,
+        keep: int | None = None,
     ) -> tuple[array[int], int] | None:
         """The best ``limit`` (FIRST_PAGE) matches of a search ranked by relevance, and how
         many match in all: what a list's first screen needs, sooner than the
@@ -1161,7 +1162,8 @@ class Library:
 
         The rows come in the order ids() gives them (ties by id, as FTS5
         orders them). None for other lists (no free words, a sort chosen, or
-        conditions on the articles table): ids() reads those in one go.
+        conditions on the articles table): ids() reads those in one go. None
+        too when article ``keep`` matches but is not among the best.
         """
         clauses, params, match = self._where(query, prefix_last)
         if match is None or not _fts_only(clauses) or (sort or (query.sort if query else None)) is not None:
@@ -1179,8 +1181,12 @@ class Library:
             lock = self._lock if db is self._db else _NO_LOCK
             with lock:
                 joined = db.execute(best, [match, *params, limit or FIRST_PAGE]).fetchone()[0]
+                head = array("q", json.loads(f"[{joined}]") if joined else [])
+                if keep is not None and len(head) == (limit or FIRST_PAGE) and keep not in head:
+                    if db.execute(f"{count} AND rowid = ?", [match, *params, keep]).fetchone()[0]:
+                        return None
                 total = db.execute(count, [match, *params]).fetchone()[0]
-        return array("q", json.loads(f"[{joined}]") if joined else []), total
+        return head, total
 
     def plan(
         self, query: Query | None = None, sort: str | None = None, reverse: bool = False, prefix_last: bool = False

@@ -493,15 +493,17 @@ async def test_enter_on_a_malformed_query_does_not_search_its_short_last_good_wo
 async def test_a_ranked_search_shows_its_best_matches_first_then_the_rest(tmp_path: Path, monkeypatch) -> None:
     from reader import index
 
-    monkeypatch.setattr(index, "FIRST_PAGE", 3)  # the first screen: three rows
+    monkeypatch.setattr(index, "FIRST_PAGE", 12)  # the first screen: twelve rows
     lib = tmp_path / "lib"
-    for n in range(30):
+    for n in range(40):
         body = "zebra " * (n % 5 + 1) if n % 2 else "horse"
-        write(lib, f"s{n:02}.md", article(f"Story {n:02}", quality=n, body=body))
+        # the best article (under the cursor as the search starts) does not match
+        write(lib, f"s{n:02}.md", article(f"Story {n:02}", quality=n if n % 2 else n + 100, body=body))
     app = build(lib, tmp_path)
-    async with app.run_test(size=(120, 30)) as pilot:
+    async with app.run_test(size=(120, 12)) as pilot:
         await settle(pilot)
         articles = app.screen.query_one(ArticleList)
+        assert articles.size.height < 12
         shown: list[tuple[int, int]] = []
         set_ids = articles.set_ids
 
@@ -512,13 +514,13 @@ async def test_a_ranked_search_shows_its_best_matches_first_then_the_rest(tmp_pa
         articles.set_ids = recording
         await pilot.press("slash", *"zebra")
         await settle(pilot)
-        # Each key ("zeb", "zebr", "zebra"): first the best three with the
+        # Each key ("zeb", "zebr", "zebra"): first the best twelve with the
         # whole list's length; the rest then joins them without a new list.
-        assert shown == [(3, 15)] * 3
-        assert articles.complete and articles.count == 15
+        assert shown == [(12, 20)] * 3
+        assert articles.complete and articles.count == 20
         assert list(articles.ids) == list(app.screen.library.ids(parse_query("zebra")))
-        assert "15" in header(app)
-        assert articles.current_row.title == "Story 29"  # the article under the cursor before (it matches) stays under it
+        assert "20" in header(app)
+        assert articles.cursor == 0 and articles.current_row.id == articles.ids[0]
 
 
 async def test_A_marks_every_article_of_the_view_read_even_before_the_list_is_whole(tmp_path: Path, monkeypatch) -> None:
@@ -571,3 +573,25 @@ async def test_the_rest_of_a_list_joins_it_without_moving_the_cursor(tmp_path: P
         assert [articles.render_line(y).text for y in range(articles.size.height)] == lines
         articles.action_last()
         assert articles.current_row.title == "Story 00"
+
+
+async def test_a_ranked_list_reloaded_keeps_an_article_far_down_under_the_cursor(tmp_path: Path, monkeypatch) -> None:
+    from reader import index
+
+    monkeypatch.setattr(index, "FIRST_PAGE", 3)
+    lib = tmp_path / "lib"
+    for n in range(40):
+        write(lib, f"s{n:02}.md", article(f"Story {n:02}", quality=n, body="zebra " * (n % 6 + 1)))
+    app = build(lib, tmp_path)
+    async with app.run_test(size=(120, 20)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"zebra", "enter")
+        await settle(pilot)
+        articles = app.screen.query_one(ArticleList)
+        articles.move_to(25)
+        await settle(pilot)
+        kept, line = articles.current_row.id, articles.cursor - int(articles.scroll_offset.y)
+        app.screen.load_ids()  # what a change in the library does
+        await settle(pilot)
+        assert articles.complete and articles.current_row.id == kept and articles.cursor == 25
+        assert articles.cursor - int(articles.scroll_offset.y) == line

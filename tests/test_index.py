@@ -804,6 +804,13 @@ def test_the_first_screen_of_a_ranked_search_is_the_top_of_the_whole_ranking(tmp
                 best, total = library.first(query, reverse=reverse, prefix_last=True, limit=6)
                 assert total == len(whole) == library.count(query, prefix_last=True)
                 assert list(best) == list(whole[:6]), (text, reverse)
+        # An article to keep: among the best, or not a match at all, changes
+        # nothing; a match further down asks for the whole list.
+        whole = library.ids(parse_query("zebra"))
+        other = library.search(parse_query("nothing"))[0].id
+        assert library.first(parse_query("zebra"), limit=6, keep=whole[2]) == (whole[:6], len(whole))
+        assert library.first(parse_query("zebra"), limit=6, keep=other) == (whole[:6], len(whole))
+        assert library.first(parse_query("zebra"), limit=6, keep=whole[20]) is None
         # Fewer matches than the limit: the whole list, the same as ids() gives.
         best, total = library.first(parse_query("zebra topic:space"), limit=100)
         assert list(best) == list(library.ids(parse_query("zebra topic:space"))) and total == len(best)

@@ -381,20 +381,31 @@ class MainScreen(Screen):
         self.library.interrupt()
         query, sort, reverse = self.current_query(), self.view.sort, self.view.reverse
         self._requested_plan = self._plan(query, sort, reverse)
-        self._load_ids(keep, counts, query, sort, reverse)
+        # The article _show_ids will keep under the cursor, and the lines it
+        # needs below it: the first rows of a ranked list must hold them.
+        articles = self.query_one(ArticleList)
+        held = keep
+        if held is None and articles.count and not self.view.history and articles.cursor < len(articles.ids):
+            held = articles.ids[articles.cursor]
+        self._load_ids(keep, counts, query, sort, reverse, held, max(1, articles.size.height))
 
     def _plan(self, query: Query, sort: str | None, reverse: bool) -> tuple[str, tuple] | None:
         return self.library.plan(query, sort, reverse, prefix_last=True)
 
     @work(thread=True, exclusive=True, group="ids")
-    def _load_ids(self, keep: int | None, counts: bool, query: Query, sort: str | None, reverse: bool) -> None:
+    def _load_ids(
+        self, keep: int | None, counts: bool, query: Query, sort: str | None, reverse: bool, held: int | None, height: int
+    ) -> None:
         try:
             total = self.library.article_count()
             # A search ranked by relevance shows its first screen as soon as
             # that is ranked (a word in a fifth of 100k articles: 20 ms, not
-            # 30), the rest follows. A list kept on one article comes whole.
-            first = self.library.first(query, sort, reverse, prefix_last=True) if keep is None else None
+            # 30), the rest follows; unless the article under the cursor
+            # (kept there) lies further down: then the list comes whole.
+            first = self.library.first(query, sort, reverse, prefix_last=True, keep=held)
             part = first is not None and len(first[0]) < first[1]
+            if part and held is not None and held in first[0] and first[0].index(held) + height > len(first[0]):
+                first, part = None, False
             if part:
                 if get_current_worker().is_cancelled:
                     return
