@@ -12,13 +12,13 @@ import io
 import json
 import os
 import re
-import sqlite3
 import sys
 import time
 from pathlib import Path
 from typing import Any, NoReturn, Sequence
 
 from reader import __version__
+from reader.sqlite import sqlite3
 
 COMMANDS = ("list", "check", "topics", "show", "config", "state")
 FORMATS = ("table", "json", "jsonl", "csv")
@@ -525,6 +525,8 @@ def cmd_config(argv: Sequence[str]) -> int:
         ("cache folder:", cache, "exists" if cache.is_dir() else "not made yet"),
     ):
         console.print(Text(f"# {label} ", style="dim") + Text(clean(str(path))) + Text(f" ({note})", style="dim"))
+    source = "pysqlite3" if sqlite3.__name__.startswith("pysqlite3") else "Python's own"
+    console.print(Text(f"# SQLite:       {sqlite3.sqlite_version} ({source})", style="dim"))
     console.print()
     for line in config.to_toml_lines():
         console.print(Text(line, style="dim" if line.startswith("#") else ""))

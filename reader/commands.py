@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from functools import partial
 
 from rich.text import Text
@@ -13,6 +12,7 @@ from textual.fuzzy import Matcher
 from textual.markup import escape
 
 from reader.query import Query, Term
+from reader.sqlite import sqlite3
 from reader.text import clean
 
 

@@ -13,7 +13,6 @@ from array import array
 import itertools
 import json
 import os
-import sqlite3
 import stat
 import sys
 from stat import S_ISDIR, S_ISREG
@@ -26,6 +25,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from reader.model import Image, Problem, Provider, Related
 from reader.query import Query, Term, fts_expression
+from reader.sqlite import sqlite3
 from reader.state import from_sql, identity, sql_text
 
 TOPIC_CONDITION = "a.id IN (SELECT article FROM topics WHERE key = ?)"

@@ -18,13 +18,14 @@ from __future__ import annotations
 import json
 import os
 import re
-import sqlite3
 import tempfile
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, TypeVar
+
+from reader.sqlite import sqlite3
 
 SCHEMA_VERSION = 1
 APPLICATION_ID = 0x52454144  # "READ": marks the file as reader's state

@@ -14,7 +14,6 @@ import asyncio
 import errno
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -30,6 +29,7 @@ from reader import index, parse
 from reader.app import make_app
 from reader.index import Library
 from reader.query import parse_query
+from reader.sqlite import sqlite3
 from reader.state import State, identity
 from reader.widgets.article_list import ArticleList
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from conftest import CORPUS, SEEDS, article, write
 from reader import index
 from reader.index import Library
 from reader.query import Query, Term, parse_query
+from reader.sqlite import sqlite3
 
 
 def make(roots, tmp_path: Path, **kwargs) -> Library:
@@ -834,3 +834,23 @@ def test_a_ranked_search_with_a_filter_keeps_the_ranking_of_the_rows_left(tmp_pa
             kept = [i for i in ranked if quality[i] >= 30]
             assert list(library.ids(parse_query("zebra quality:>=30"), reverse=reverse)) == kept
             assert [r.id for r in library.search(parse_query("zebra quality:>=30"), reverse=reverse)] == kept
+
+
+def test_reader_uses_the_newest_sqlite_at_hand_and_only_that_one():
+    import sqlite3 as bundled
+
+    from reader import sqlite as chosen
+
+    assert chosen.sqlite3.sqlite_version_info >= bundled.sqlite_version_info
+    try:
+        from pysqlite3 import dbapi2 as newer
+    except ImportError:
+        return
+    assert chosen.sqlite3.sqlite_version_info >= newer.sqlite_version_info
+    # every module that opens databases goes through the one choice
+    from reader import cli, commands, state
+    from reader import index as index_module
+    from reader.screens import main
+
+    for module in (cli, commands, state, index_module, main):
+        assert module.sqlite3 is chosen.sqlite3, module.__name__

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date, timedelta
 
 import pytest
 
 from reader.query import QueryError, Term, fts_expression, parse_query
+from reader.sqlite import sqlite3
 
 TODAY = date(2024, 3, 15)
 

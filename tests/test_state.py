@@ -8,7 +8,6 @@ import os
 import re
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -18,6 +17,7 @@ import pytest
 
 from conftest import ROOT, article, write
 from reader.index import Library
+from reader.sqlite import sqlite3
 from reader.state import HISTORY_LIMIT, State, StateError, identity
 
 DAMAGED = re.compile(r"^state\.sqlite3\.damaged-\d{8}-\d{6}(-\d+)?$")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 import os
-import sqlite3
 import threading
 import time
 from array import array
@@ -28,6 +27,7 @@ from reader.index import IndexBusy, Library, Row
 from reader.links import refusal
 from reader.model import Article
 from reader.query import Query, Term
+from reader.sqlite import sqlite3
 from reader.text import clean
 from reader.widgets.article_list import ArticleList
 from reader.widgets.article_view import ArticleView, RelatedList
