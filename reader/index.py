@@ -637,6 +637,7 @@ class Library:
         try:
             stats = self._update(db, problems, progress)
             stats.cold = new
+            _keep_statistics(db, bool(stats.parsed or stats.removed))
         finally:
             if db is not self._memory:
                 db.close()
@@ -1387,6 +1388,21 @@ def _rollback(db: sqlite3.Connection) -> None:
             db.execute("ROLLBACK")
         except sqlite3.Error:
             pass
+
+
+def _keep_statistics(db: sqlite3.Connection, changed: bool) -> None:
+    """Gather the query planner's figures (ANALYZE: a fifth of a second at
+    100k articles, once a cache), and refresh them when the articles changed.
+    Without them SQLite 3.51 answers `until:2018`, best first, from the date
+    index and sorts 30k rows (50 ms), where walking the quality index takes
+    1 ms; with them (STAT4) it knows how many rows a range holds."""
+    try:
+        if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone() is None:
+            db.execute("ANALYZE")
+        elif changed:
+            db.execute("PRAGMA optimize")
+    except sqlite3.Error:
+        pass  # a busy or read-only cache: queries still work, planned without figures
 
 
 def _make_indexes(db: sqlite3.Connection) -> None:

@@ -854,3 +854,19 @@ def test_reader_uses_the_newest_sqlite_at_hand_and_only_that_one():
 
     for module in (cli, commands, state, index_module, main):
         assert module.sqlite3 is chosen.sqlite3, module.__name__
+
+
+def test_the_cache_keeps_the_query_planners_figures(tmp_path):
+    lib_dir = tmp_path / "lib"
+    for n in range(30):
+        write(lib_dir, f"a{n:02}.md", article(f"Note {n:02}", quality=n, heat=n * 2))
+    with make(lib_dir, tmp_path) as library:
+        library.refresh()
+        db = sqlite3.connect(library.db_path)
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE name LIKE 'sqlite_stat%'")}
+        assert "sqlite_stat1" in tables
+        assert db.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'articles'").fetchone()[0] > 0
+        db.close()
+        write(lib_dir, "new.md", article("Later", quality=99))
+        library.refresh()  # figures refreshed (PRAGMA optimize), nothing breaks
+        assert [r.title for r in library.search(parse_query("quality:>=29"))] == ["Later", "Note 29"]
