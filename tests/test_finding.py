@@ -595,3 +595,25 @@ async def test_a_ranked_list_reloaded_keeps_an_article_far_down_under_the_cursor
         await settle(pilot)
         assert articles.complete and articles.current_row.id == kept and articles.cursor == 25
         assert articles.cursor - int(articles.scroll_offset.y) == line
+
+
+async def test_the_rest_of_an_older_list_does_not_replace_a_newer_one(tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    for n in range(20):
+        write(lib, f"s{n:02}.md", article(f"{'Zebra' if n % 2 else 'Horse'} {n:02}", quality=n))
+    app = build(lib, tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        articles = screen.query_one(ArticleList)
+        everything = articles.ids
+        articles.set_ids(everything[:4], None, len(everything))  # a first screen, its rest on the way
+        stale = screen._loads
+        await pilot.press("slash", *"zebra", "enter")  # a newer list meanwhile
+        await settle(pilot)
+        zebras = list(articles.ids)
+        assert len(zebras) == 10
+        screen._finish_ids(everything, stale)  # the older list's rest arrives late
+        await pilot.pause(0.05)
+        assert list(articles.ids) == zebras and articles.count == 10
+        assert not articles.finish(everything)  # a whole list takes no "rest"

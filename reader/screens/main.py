@@ -116,6 +116,7 @@ class MainScreen(Screen):
         self._indexing = False
         self._article_timer = None
         self._refresh_after_ids = False
+        self._loads = 0  # list loads started: the rest of a list is taken only from the newest
         self._wanted: str | None = None  # the file the pane should show
         self._pending: Row | None = None  # the row the pane shows once the cursor rests
         self._bindings_had: bool | None = None
@@ -257,7 +258,10 @@ class MainScreen(Screen):
 
         try:
             if isinstance(ids, tuple):
-                ids = self.library.ids(*ids, prefix_last=True)
+                # By quality, not ranked: on the main connection, which a new
+                # search does not interrupt (the search connection it does).
+                query, _sort, _reverse = ids
+                ids = array("q", [row.id for row in self.library.search(query, sort="quality", prefix_last=True)])
             changed = self.state.mark_read(self.library.idents(ids))
         except (StateError, sqlite3.Error) as exc:
             self.app.call_from_thread(self.notify, clean(str(exc)), severity="error")
@@ -387,14 +391,23 @@ class MainScreen(Screen):
         held = keep
         if held is None and articles.count and not self.view.history and articles.cursor < len(articles.ids):
             held = articles.ids[articles.cursor]
-        self._load_ids(keep, counts, query, sort, reverse, held, max(1, articles.size.height))
+        self._loads += 1
+        self._load_ids(keep, counts, query, sort, reverse, held, max(1, articles.size.height), self._loads)
 
     def _plan(self, query: Query, sort: str | None, reverse: bool) -> tuple[str, tuple] | None:
         return self.library.plan(query, sort, reverse, prefix_last=True)
 
     @work(thread=True, exclusive=True, group="ids")
     def _load_ids(
-        self, keep: int | None, counts: bool, query: Query, sort: str | None, reverse: bool, held: int | None, height: int
+        self,
+        keep: int | None,
+        counts: bool,
+        query: Query,
+        sort: str | None,
+        reverse: bool,
+        held: int | None,
+        height: int,
+        load: int,
     ) -> None:
         try:
             total = self.library.article_count()
@@ -425,7 +438,7 @@ class MainScreen(Screen):
         if get_current_worker().is_cancelled:
             return
         if part:
-            self.app.call_from_thread(self._finish_ids, ids, total)
+            self.app.call_from_thread(self._finish_ids, ids, load)
         else:
             self.app.call_from_thread(self._show_ids, ids, keep, total)
         if counts:
@@ -490,10 +503,12 @@ class MainScreen(Screen):
             self._refresh_after_ids = False
             self.call_after_refresh(self.refresh_index)
 
-    def _finish_ids(self, ids: array, total: int) -> None:
-        """The rest of a list whose first screen is shown."""
-        if not self.query_one(ArticleList).finish(ids):
-            self._show_ids(ids, None, total)  # not the list shown (cannot happen unless the library changed between)
+    def _finish_ids(self, ids: array, load: int) -> None:
+        """The rest of a list whose first screen is shown, unless a newer
+        load has begun since (its list, or its first screen, comes next)."""
+        articles = self.query_one(ArticleList)
+        if load == self._loads and articles.finish(ids):
+            self._header()
 
     def _header(self) -> None:
         articles = self.query_one(ArticleList)

@@ -196,10 +196,10 @@ class ArticleList(ScrollView, can_focus=True):
 
     def finish(self, ids: array[int]) -> bool:
         """The whole of a list shown in part: the cursor, the scroll and the
-        rows drawn stay as they are. False (and nothing changed) when ``ids``
-        do not begin with the part shown."""
+        rows drawn stay as they are. False (and nothing changed) when the
+        list is not a part, or ``ids`` do not begin with the part shown."""
         known = len(self._ids)
-        if len(ids) < known or ids[:known] != self._ids:
+        if self.complete or len(ids) < known or ids[:known] != self._ids:
             return False
         self._ids = ids
         if len(ids) != self._length:
