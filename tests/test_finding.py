@@ -323,11 +323,14 @@ async def test_enter_searches_a_short_last_word_whole(seeds: Path, tmp_path: Pat
         assert app.library.count(parse_query("AI")) == len(found)
 
 
-async def test_the_pane_waits_for_a_pause_in_the_typing_and_errors_show_over_the_list(seeds: Path, tmp_path: Path) -> None:
+async def test_the_pane_waits_for_a_pause_in_the_typing_and_errors_show_over_the_list(seeds: Path, tmp_path: Path, monkeypatch) -> None:
     from reader.screens import main
     from reader.widgets.article_view import ArticleView
     from reader.widgets.search import SearchBar
 
+    # A longer pause than the app's 0.4 s, so a slow machine typing the
+    # keys below cannot outlast it (it did once in a loaded CI run).
+    monkeypatch.setattr(main, "TYPING_PANE_DELAY", 1.5)
     app = build(seeds, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
