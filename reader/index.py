@@ -18,6 +18,7 @@ import sys
 from stat import S_ISDIR, S_ISREG
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time as dtime, timezone
 from pathlib import Path
@@ -1135,16 +1136,22 @@ class Library:
                 if "ids" in holder:
                     return holder["ids"]
         sql, params = self._select("a.id", query, sort, reverse, prefix_last)
-        main = self.db  # opened (or built) before the locks, which a refresh takes too
         # One row, not one a match: SQLite builds the list in C with the GIL
         # released, so the screen's thread is not slowed by 100k row steps.
         # (LIMIT -1 keeps the subquery, and so its order, as written.)
+        with self._searching() as db:
+            joined = db.execute(f"SELECT group_concat(id) FROM ({sql} LIMIT -1)", params).fetchone()[0]
+        return array("q", json.loads(f"[{joined}]") if joined else [])
+
+    @contextmanager
+    def _searching(self) -> Iterator[sqlite3.Connection]:
+        """The search connection, held: one id list at a time, and one that
+        interrupt() can stop without touching anything else."""
+        main = self.db  # opened (or built) before the locks, which a refresh takes too
         with self._search_lock:
             db = self._search_connection(main)
-            lock = self._lock if db is self._db else _NO_LOCK
-            with lock:
-                joined = db.execute(f"SELECT group_concat(id) FROM ({sql} LIMIT -1)", params).fetchone()[0]
-        return array("q", json.loads(f"[{joined}]") if joined else [])
+            with self._lock if db is self._db else _NO_LOCK:
+                yield db
 
     def first(
         self,
@@ -1176,17 +1183,13 @@ class Library:
         # LIMIT -1 keeps the inner query apart, so FTS5 is not asked to sort.
         best = f"SELECT group_concat(id) FROM (SELECT id FROM ({inner} LIMIT -1) ORDER BY r{' DESC' if reverse else ''}, id LIMIT ?)"
         count = f"SELECT count(*) FROM fts WHERE fts MATCH ?{where}"
-        main = self.db  # opened (or built) before the locks, which a refresh takes too
-        with self._search_lock:
-            db = self._search_connection(main)
-            lock = self._lock if db is self._db else _NO_LOCK
-            with lock:
-                joined = db.execute(best, [match, *params, limit or FIRST_PAGE]).fetchone()[0]
-                head = array("q", json.loads(f"[{joined}]") if joined else [])
-                if keep is not None and len(head) == (limit or FIRST_PAGE) and keep not in head:
-                    if db.execute(f"{count} AND rowid = ?", [match, *params, keep]).fetchone()[0]:
-                        return None
-                total = db.execute(count, [match, *params]).fetchone()[0]
+        with self._searching() as db:
+            joined = db.execute(best, [match, *params, limit or FIRST_PAGE]).fetchone()[0]
+            head = array("q", json.loads(f"[{joined}]") if joined else [])
+            if keep is not None and len(head) == (limit or FIRST_PAGE) and keep not in head:
+                if db.execute(f"{count} AND rowid = ?", [match, *params, keep]).fetchone()[0]:
+                    return None
+            total = db.execute(count, [match, *params]).fetchone()[0]
         return head, total
 
     def plan(

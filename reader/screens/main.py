@@ -134,7 +134,7 @@ class MainScreen(Screen):
         with Horizontal(id="panes"):
             yield TopicList(id="topics")
             with Vertical(id="list-pane"):
-                yield SearchBar(self.app_history, on_change=self._search_changed, id="search")
+                yield SearchBar(self._search_changed, self.app_history, id="search")
                 yield Static(id="list-header")
                 yield ProgressBar(id="progress", show_eta=False)
                 yield ArticleList(self.rows_with_marks, now=getattr(self.app, "now", None), id="articles")
@@ -241,7 +241,7 @@ class MainScreen(Screen):
         if not count or self.state is None:
             return
 
-        asked = (self.current_query(), self.view.sort, self.view.reverse)
+        asked = self.current_query()
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -251,17 +251,16 @@ class MainScreen(Screen):
         self.app.push_screen(Confirm(f"Mark all {count:,} articles in “{self.view_label()}” read?"), answered)
 
     @work(thread=True, group="marks")
-    def _mark_all(self, ids: array | tuple[Query, str | None, bool]) -> None:
-        """Mark these articles read (or those of a view: its query, sort and
-        direction, when the list was not all there yet)."""
+    def _mark_all(self, ids: array | Query) -> None:
+        """Mark these articles read (or those of a view's query, when the
+        list was not all there yet)."""
         from reader.state import StateError
 
         try:
-            if isinstance(ids, tuple):
+            if isinstance(ids, Query):
                 # By quality, not ranked: on the main connection, which a new
                 # search does not interrupt (the search connection it does).
-                query, _sort, _reverse = ids
-                ids = array("q", [row.id for row in self.library.search(query, sort="quality", prefix_last=True)])
+                ids = array("q", [row.id for row in self.library.search(ids, sort="quality", prefix_last=True)])
             changed = self.state.mark_read(self.library.idents(ids))
         except (StateError, sqlite3.Error) as exc:
             self.app.call_from_thread(self.notify, clean(str(exc)), severity="error")
