@@ -6,7 +6,7 @@ Nothing here knows about files, SQLite or the screen.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, Union
 
 Number = Union[int, float]
@@ -89,6 +89,50 @@ class Article:
     def url(self) -> str | None:
         """The link a reader opens: webUrl, else originalUrl."""
         return self.web_url or self.original_url
+
+
+@dataclass(slots=True)
+class ListRow:
+    """One article as a list shows it: the cache's columns, no body.
+
+    The user's read and starred marks are not on it: they live in the state
+    file and come beside the rows (Marks), so a row read from the cache is
+    never stale about them.
+    """
+
+    id: int  # the cache's row id: valid until the cache is rebuilt
+    uid: str  # the id `reader list` prints and `reader show` takes (stable for a file)
+    path: str
+    title: str
+    excerpt: str | None
+    url: str | None
+    published_at: int | None  # seconds since the epoch, UTC
+    quality: float | None
+    heat: float | None
+    published: bool | None
+    provider: str | None
+    domain: str | None
+    topics: list[str]
+    n_related: int
+    has_body: bool
+    data: dict[str, Any] | None = None  # the fields `reader list --format json` adds, when asked for
+
+    @property
+    def published_datetime(self) -> datetime | None:
+        if self.published_at is None:
+            return None
+        return datetime.fromtimestamp(self.published_at, timezone.utc)
+
+
+@dataclass(frozen=True, slots=True)
+class Marks:
+    """The user's marks on one article (from the state file)."""
+
+    read: bool = False
+    starred: bool = False
+
+
+NO_MARKS = Marks()
 
 
 KNOWN_FIELDS = frozenset(
