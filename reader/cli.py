@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import argparse
 import csv
-import io
 import json
 import os
 import re
 import sys
 import time
 from pathlib import Path
-from typing import Any, NoReturn, Sequence
+from typing import Any, Callable, Iterable, NoReturn, Sequence
 
 from reader import __version__
 from reader.sqlite import sqlite3
@@ -181,7 +180,7 @@ def open_library(paths: list[Path], config=None):
     ``config`` is one already loaded (and its problems shown); without it the
     config is read when no paths are given.
     """
-    from reader.index import Library
+    from reader.store import Library
 
     for path in paths:
         if not os.path.exists(path):
@@ -250,18 +249,25 @@ def _dumps(value: Any, indent: int | None = None) -> str:
     return escape_json_controls(json.dumps(value, ensure_ascii=False, indent=indent))
 
 
-def _print_rows(rows, fmt: str, total: int) -> None:
+def _print_rows(rows: Iterable[Any], fmt: str, total: Callable[[int], int]) -> None:
+    """Print rows as they come (a long listing is never all in memory);
+    ``total(shown)`` is the number of matches, for the table's last line."""
     from reader.text import clean
 
     out = sys.stdout
     if fmt == "json":
-        out.write(_dumps([article_json(r) for r in rows], indent=2) + "\n")
+        # json.dumps(list, indent=2), one item at a time
+        first = True
+        for row in rows:
+            item = _dumps(article_json(row), indent=2).replace("\n", "\n  ")
+            out.write(("[\n  " if first else ",\n  ") + item)
+            first = False
+        out.write("[]\n" if first else "\n]\n")
     elif fmt == "jsonl":
         for row in rows:
             out.write(_dumps(article_json(row)) + "\n")
     elif fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+        writer = csv.writer(out, lineterminator="\n")
         writer.writerow(["id", "path", "title", "excerpt", "url", "published_at", "quality", "heat", "published", "provider", "domain", "topics", "related"])
         # Cells are cleaned even in a pipe: a CSV file is often shown with
         # `cat` or `column`, and JSON is there for the exact strings.
@@ -276,7 +282,6 @@ def _print_rows(rows, fmt: str, total: int) -> None:
                     tidy(row.provider), tidy(row.domain), tidy("; ".join(row.topics)), len(item["related"]),
                 ]
             )
-        out.write(buffer.getvalue())
     else:
         _print_table(rows, total)
 
@@ -285,7 +290,10 @@ def _csv_num(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _print_table(rows, total: int) -> None:
+TABLE_CHUNK = 1000  # rows a table is printed in; the first one sets the column widths
+
+
+def _print_table(rows: Iterable[Any], total: Callable[[int], int]) -> None:
     from rich.table import Table
     from rich.text import Text
 
@@ -293,24 +301,45 @@ def _print_table(rows, total: int) -> None:
     from reader.text import clean
 
     console = _console()
-    table = Table(box=None, header_style="bold", pad_edge=False, expand=False)
-    table.add_column("ID", style="dim", no_wrap=True)
-    table.add_column("Q", justify="right", no_wrap=True)
-    table.add_column("Heat", justify="right", no_wrap=True)
-    table.add_column("Age", justify="right", no_wrap=True)
-    table.add_column("Provider", no_wrap=True, max_width=20, overflow="ellipsis")
-    table.add_column("Title", overflow="fold", ratio=1)
+    widths: list[int] | None = None
+    shown = 0
+
+    def table(cells: list[list[Text]]) -> Table:
+        nonlocal widths
+        if widths is None:
+            # as wide as the first rows need (the provider at most 20 cells); the rest align with them
+            widths = [max([len(h)] + [c[i].cell_len for c in cells]) for i, h in enumerate(("ID", "Q", "Heat", "Age", "Provider"))]
+            widths[4] = min(widths[4], 20)
+        out = Table(box=None, header_style="bold", pad_edge=False, expand=False, show_header=shown == len(cells))
+        out.add_column("ID", style="dim", no_wrap=True, width=widths[0])
+        out.add_column("Q", justify="right", no_wrap=True, width=widths[1])
+        out.add_column("Heat", justify="right", no_wrap=True, width=widths[2])
+        out.add_column("Age", justify="right", no_wrap=True, width=widths[3])
+        out.add_column("Provider", no_wrap=True, width=widths[4], overflow="ellipsis")
+        out.add_column("Title", overflow="fold", ratio=1)
+        for line in cells:
+            out.add_row(*line)
+        return out
+
+    cells: list[list[Text]] = []
     for row in rows:
-        table.add_row(
-            Text(row.uid),
-            Text(score(row.quality), style=_quality_style(row.quality)),
-            Text(score(row.heat)),
-            Text(age(row.published_datetime)),
-            Text(clean(row.provider or row.domain)),
-            Text(clean(row.title)),
+        cells.append(
+            [
+                Text(row.uid),
+                Text(score(row.quality), style=_quality_style(row.quality)),
+                Text(score(row.heat)),
+                Text(age(row.published_datetime)),
+                Text(clean(row.provider or row.domain)),
+                Text(clean(row.title)),
+            ]
         )
-    console.print(table)
-    console.print(Text(f"{len(rows)} of {total} articles", style="dim"))
+        shown += 1
+        if len(cells) == TABLE_CHUNK:
+            console.print(table(cells))
+            cells = []
+    if cells or not shown:
+        console.print(table(cells))
+    console.print(Text(f"{shown} of {total(shown)} articles", style="dim"))
 
 
 def _quality_style(quality: float | None) -> str:
@@ -352,9 +381,8 @@ def cmd_list(argv: Sequence[str]) -> int:
     query = apply_config(query, config)
     sort = None if args.sort == "relevance" else args.sort
     with open_library(paths, config) as library:
-        rows = library.search(query, sort=sort, reverse=args.reverse, limit=args.limit, with_data=args.format != "table")
-        total = library.count(query) if args.format == "table" else len(rows)
-        _print_rows(rows, args.format, total)
+        rows = library.each(query, sort=sort, reverse=args.reverse, limit=args.limit, with_data=args.format != "table")
+        _print_rows(rows, args.format, lambda shown: shown if args.limit is None else library.count(query))
     return 0
 
 
@@ -423,49 +451,11 @@ def cmd_topics(argv: Sequence[str]) -> int:
     return 0
 
 
-def _cache_with(uid: str) -> tuple[str, Path] | None:
-    """The file of an article id in any library indexed before, and that cache."""
-    from reader.config import cache_dir
-
-    folder = cache_dir() / "index"
-    if not folder.is_dir():
-        return None
-    for db_path in sorted(folder.glob("*.sqlite3")):
-        try:
-            db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=1.0)
-            try:
-                row = db.execute("SELECT path FROM articles WHERE uid = ?", (uid,)).fetchone()
-            finally:
-                db.close()
-        except sqlite3.Error:
-            continue
-        if row is not None:
-            from reader.state import from_sql
-
-            return from_sql(row[0]), db_path
-    return None
-
-
-def _urls_in(db_path: Path, urls: list[str]) -> set[str]:
-    """Which of ``urls`` belong to articles in the cached library."""
-    if not urls:
-        return set()
-    try:
-        db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=1.0)
-        try:
-            marks = ",".join("?" * len(urls))
-            return {r[0] for r in db.execute(f"SELECT url FROM articles WHERE url IN ({marks})", urls)}
-        finally:
-            db.close()
-    except sqlite3.Error:
-        return set()
-
-
 def cmd_show(argv: Sequence[str]) -> int:
 
-    from reader.index import article_uid
     from reader.parse import parse_file
     from reader.render import render_article
+    from reader.store import StoreError, article_uid, find_article
     from reader.text import clean
 
     parser = _Parser(prog="reader show", description="Show one article, by id (from `reader list`) or by path.")
@@ -473,28 +463,34 @@ def cmd_show(argv: Sequence[str]) -> int:
     parser.add_argument("paths", nargs="*", type=Path, metavar="LIBRARY", help="where to look for ID (default: every library indexed before, then the default library)")
     args = parser.parse_args(argv)
     target: str = args.target
-    path: str | None = None
-    cache: Path | None = None
+    library = None
     if os.path.isfile(target):
         path = os.path.abspath(target)
-        found = _cache_with(article_uid(path))
-        cache = found[1] if found else None
-    elif not args.paths and (found := _cache_with(target)) is not None:
-        path, cache = found
+        found = find_article(article_uid(path))
+        library = found[1] if found else None
+    elif not args.paths and (found := find_article(target)) is not None:
+        path, library = found
     else:
-        with open_library(args.paths) as library:
-            row = library.get(target)
-            cache = library.db_path
+        library = open_library(args.paths)
+        row = library.get(target)
         if row is None:
+            library.close()
             raise UsageError(f"no article with id or path {target!r}")
         path = row.path
-    article, problems = parse_file(path)
-    if article is None:
-        for problem in problems:
-            _err_console().print(clean(_display_path(problem.path)) + ": " + clean(problem.reason), markup=False)
-        return 1
-    urls = [r.url for r in article.related if r.url]
-    in_library = _urls_in(cache, urls) if cache is not None else set()
+    try:
+        article, problems = parse_file(path)
+        if article is None:
+            for problem in problems:
+                _err_console().print(clean(_display_path(problem.path)) + ": " + clean(problem.reason), markup=False)
+            return 1
+        urls = [r.url for r in article.related if r.url]
+        try:
+            in_library = set(library.by_url(urls)) if library is not None and urls else set()
+        except StoreError:
+            in_library = set()  # the links are shown all the same, unmarked
+    finally:
+        if library is not None:
+            library.close()
     _console().print(render_article(article, article_uid(path), in_library))
     return 0
 
@@ -597,7 +593,7 @@ def cmd_app(argv: Sequence[str]) -> int:
         if not os.path.exists(path):
             raise UsageError(f"no such file or folder: {path}")
     from reader.config import load_config, seeds_dir
-    from reader.index import Library
+    from reader.store import Library
 
     config = load_config()  # its problems are shown in the app, as notifications
     paths = args.paths or config.library or [seeds_dir()]
@@ -621,6 +617,8 @@ USAGE = """usage: reader [PATH...]                 open the reader app
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    from reader.store.errors import StoreError
+
     try:
         if argv and argv[0] in COMMANDS:
             command, rest = argv[0], argv[1:]
@@ -645,6 +643,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("reader: interrupted\n")
         return 130
+    except StoreError as exc:  # the cache could not answer: its reason, in one line
+        from reader.text import clean
+
+        sys.stderr.write(clean(f"reader: {exc}") + "\n")
+        return 1
     except BrokenPipeError:
         # A pager or `head` closed the pipe: not an error worth a traceback.
         try:

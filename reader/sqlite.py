@@ -15,9 +15,98 @@ so no module imports sqlite3 directly.
 
 from __future__ import annotations
 
+import time
+from typing import Callable, Iterator, Sequence, TypeVar
+
 try:
     from pysqlite3 import dbapi2 as sqlite3
 except ImportError:  # not installed: Python's own
     import sqlite3  # type: ignore[no-redef]
 
-__all__ = ["sqlite3"]
+__all__ = ["sqlite3", "error_code", "is_busy", "is_damaged", "retry_busy", "use_wal", "rollback", "chunks", "marks"]
+
+T = TypeVar("T")
+
+# SQLite's primary result codes that reader acts on (https://sqlite.org/rescode.html).
+PERM, BUSY, LOCKED, INTERRUPT, READONLY, IOERR, CORRUPT, FULL, CANTOPEN, NOTADB = 3, 5, 6, 9, 8, 10, 11, 13, 14, 26
+
+# pysqlite3 0.5 predates the error codes on exceptions (Python 3.11 has them as
+# sqlite_errorcode). For it alone, the code is looked up from the message, which
+# for these codes is sqlite3_errstr()'s fixed English text for the code itself.
+_CODE_OF_TEXT = {
+    "access permission denied": PERM,
+    "database is locked": BUSY,
+    "database table is locked": LOCKED,
+    "interrupted": INTERRUPT,
+    "attempt to write a readonly database": READONLY,
+    "disk i/o error": IOERR,
+    "database disk image is malformed": CORRUPT,
+    "database or disk is full": FULL,
+    "unable to open database file": CANTOPEN,
+    "file is not a database": NOTADB,
+}
+
+
+def error_code(exc: BaseException) -> int | None:
+    """The primary SQLite result code of an error, None when it has none."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF
+    if not isinstance(exc, sqlite3.Error):
+        return None
+    text = str(exc).lower()
+    for known, number in _CODE_OF_TEXT.items():
+        if text.startswith(known):
+            return number
+    return None
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Another connection holds the lock this one needs."""
+    return error_code(exc) in (BUSY, LOCKED)
+
+
+def is_damaged(exc: BaseException) -> bool:
+    return error_code(exc) in (CORRUPT, NOTADB)
+
+
+def retry_busy(action: Callable[[], T], timeout: float) -> T:
+    """``action()``, retried while SQLite answers "locked" at once (switching
+    a file to WAL does so while another process opens it, without waiting
+    for the busy timeout), until ``timeout`` seconds have passed."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return action()
+        except sqlite3.OperationalError as exc:
+            if not is_busy(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
+def use_wal(db: "sqlite3.Connection", timeout: float = 5.0) -> None:
+    retry_busy(lambda: db.execute("PRAGMA journal_mode = WAL"), timeout)
+
+
+def rollback(db: "sqlite3.Connection") -> None:
+    """Undo the open transaction, if SQLite has not undone it already (it
+    does on "disk full"): the error that led here is the one to report."""
+    if db.in_transaction:
+        try:
+            db.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+
+
+IN_LIST = 500  # values per IN (...) list: well under SQLite's limit on parameters
+
+
+def chunks(items: Sequence[T], size: int = IN_LIST) -> Iterator[Sequence[T]]:
+    """``items`` in slices of at most ``size`` (for IN (...) lists)."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def marks(n: int) -> str:
+    """The placeholders of an IN (...) list of ``n`` values."""
+    return ",".join("?" * n)

@@ -1,4 +1,4 @@
-"""reader.index: walking folders, the incremental SQLite cache, and searching it."""
+"""reader.store: walking folders, the incremental SQLite cache, and searching it."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS, SEEDS, article, write
-from reader import index
-from reader.index import Library
+from reader.store import refresh as refresh_module, schema
+from reader.store.db import Database
+from reader.store import Library
 from reader.query import Query, Term, parse_query
 from reader.sqlite import sqlite3
 
@@ -253,8 +254,8 @@ def test_problems_and_warnings_are_stored(tmp_path):
 
 
 def test_parallel_parsing_gives_the_same_index(tmp_path, monkeypatch):
-    monkeypatch.setattr(index, "PARALLEL_MIN", 10)
-    monkeypatch.setattr(index, "CHUNK", 4)
+    monkeypatch.setattr(refresh_module, "PARALLEL_MIN", 10)
+    monkeypatch.setattr(refresh_module, "CHUNK", 4)
     lib_dir = tmp_path / "lib"
     for i in range(30):
         write(lib_dir, f"d{i // 10}/a{i:02}.md", article(f"Parallel {i:02}", quality=i, topics="[Bulk]"))
@@ -325,7 +326,7 @@ def test_cache_of_an_older_schema_is_rebuilt(small, tmp_path):
     assert len(notices) == 1 and str(db_path) in notices[0]
     assert "version" in notices[0]
     db = sqlite3.connect(db_path)
-    assert db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()[0] == str(index.SCHEMA_VERSION)
+    assert db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()[0] == str(schema.SCHEMA_VERSION)
     db.close()
 
 
@@ -347,14 +348,14 @@ def test_unwritable_cache_dir_falls_back_to_memory(small, tmp_path):
 @pytest.fixture
 def quick_busy(monkeypatch):
     """Make a locked database give up in a tenth of a second, not five."""
-    original = Library._connect
+    original = Database.connect
 
     def connect(self, path):
         db = original(self, path)
         db.execute("PRAGMA busy_timeout = 100")
         return db
 
-    monkeypatch.setattr(Library, "_connect", connect)
+    monkeypatch.setattr(Database, "connect", connect)
 
 
 def test_cache_locked_for_reading_falls_back(small, tmp_path, quick_busy):
@@ -848,12 +849,18 @@ def test_reader_uses_the_newest_sqlite_at_hand_and_only_that_one():
         return
     assert chosen.sqlite3.sqlite_version_info >= newer.sqlite_version_info
     # every module that opens databases goes through the one choice
-    from reader import cli, commands, state
-    from reader import index as index_module
-    from reader.screens import main
+    import importlib
+    import pkgutil
 
-    for module in (cli, commands, state, index_module, main):
-        assert module.sqlite3 is chosen.sqlite3, module.__name__
+    import reader
+
+    using = []
+    for info in pkgutil.walk_packages(reader.__path__, "reader."):
+        module = importlib.import_module(info.name)
+        if hasattr(module, "sqlite3"):
+            using.append(info.name)
+            assert module.sqlite3 is chosen.sqlite3, info.name
+    assert "reader.store.db" in using and "reader.state" in using
 
 
 def test_the_cache_keeps_the_query_planners_figures(tmp_path):

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, article, write
-from reader.index import Library
+from reader.store import Library
 from reader.sqlite import sqlite3
 from reader.state import HISTORY_LIMIT, State, StateError, identity
 

@@ -1,8 +1,29 @@
-"""TRANSITIONAL SHIM (being replaced by the real store package this session)."""
-from reader.index import IndexBusy as NotIndexed, Library, RefreshStats  # noqa: F401
-from reader.sqlite import sqlite3
+"""The SQLite cache of a library and everything asked of it.
 
-StoreError = sqlite3.Error
-CacheBusy = sqlite3.OperationalError
-CacheDamaged = sqlite3.DatabaseError
-SearchInterrupted = sqlite3.OperationalError
+    walk.py     the article files under the roots (digests of unchanged folders)
+    records.py  one batch of files -> the cache's rows (in worker processes)
+    schema.py   the tables
+    db.py       the cache file and the one connection policy
+    refresh.py  diff the walk against the cache; parse and write what changed
+    sql.py      a Query and an order -> SQL (pure)
+    library.py  the Library facade the app and the command line call
+    errors.py   what can go wrong, as types
+"""
+
+from reader.store.errors import CacheBusy, CacheDamaged, NotIndexed, SearchInterrupted, StoreError
+from reader.store.library import FIRST_PAGE, Library, find_article
+from reader.store.records import article_uid
+from reader.store.refresh import RefreshStats
+
+__all__ = [
+    "FIRST_PAGE",
+    "CacheBusy",
+    "CacheDamaged",
+    "Library",
+    "NotIndexed",
+    "RefreshStats",
+    "SearchInterrupted",
+    "StoreError",
+    "article_uid",
+    "find_article",
+]

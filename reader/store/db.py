@@ -1,0 +1,277 @@
+"""The cache file of one library: where it lives, opening, creating,
+dropping a damaged one, falling back to a temporary one, and the connections.
+
+The connection policy (the one place it is decided):
+
+- A refresh writes through a connection of its own, opened for that refresh
+  and closed after it; one refresh runs at a time (Library holds the lock).
+- Every read borrows a connection from a pool for the length of one call
+  (``reading()``) and gives it back. A connection is used by one thread at a
+  time and never shared, so no lock guards a query, and with WAL a read never
+  waits for the writer: it sees the last commit. Idle connections are kept
+  (their page caches warm); more are opened when more threads read at once.
+- ``interrupt()`` stops the reads borrowed as searches that are running now;
+  they raise SearchInterrupted.
+- sqlite3's errors do not leave this module's callers: ``reading()`` turns
+  them into the types of errors.py.
+
+Nothing here builds an index: a read before any index exists raises NotIndexed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+from reader.sqlite import CANTOPEN, FULL, IOERR, PERM, READONLY, error_code, is_busy, is_damaged, sqlite3, use_wal
+from reader.store import schema
+from reader.store.errors import CacheBusy, CacheDamaged, CacheUnusable, NotIndexed, SearchInterrupted, StoreError
+
+KEEP_IDLE = 4  # idle read connections kept open
+TIMEOUT = 5.0  # seconds a connection waits for a lock
+
+Notice = Callable[[str], None]
+
+
+def cache_file(cache_dir: Path, roots: list[Path]) -> Path:
+    """The cache of a set of roots: one file per set, named after the first."""
+    key = "\n".join(sorted(os.fspath(r) for r in roots))
+    digest = hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    name = "".join(c if c.isalnum() else "-" for c in (roots[0].name if roots else "none"))[:40]
+    return cache_dir / "index" / f"{name}-{digest}.sqlite3"
+
+
+@dataclass(eq=False, slots=True)
+class Handle:
+    """A read connection and what is known about it."""
+
+    conn: sqlite3.Connection
+    generation: int  # of the cache it was opened on
+    marks: bool = False  # the user's state file is attached to it as "st"
+    search: bool = False  # borrowed as a search: interrupt() may stop it
+    interrupted: bool = False
+
+
+class Database:
+    def __init__(self, path: Path, roots: list[Path], notice: Notice) -> None:
+        self.path = path  # the cache file (a temporary one once fallen back)
+        self.temporary = False
+        self.roots = roots
+        self.notice = notice
+        self.state_path: Path | None = None  # the user's marks, attached to readers as "st"
+        self._lock = threading.Lock()  # guards the lists below, nothing else
+        self._idle: list[Handle] = []
+        self._busy: set[Handle] = set()
+        self._ready = False  # an index is there to read
+        self._generation = 0  # bumped when the cache is replaced
+
+    # connections ------------------------------------------------------------------
+
+    def connect(self, path: Path | str) -> sqlite3.Connection:
+        return sqlite3.connect(os.fspath(path), timeout=TIMEOUT, check_same_thread=False, isolation_level=None)
+
+    @contextmanager
+    def reading(self, search: bool = False) -> Iterator[Handle]:
+        """A connection for one read (see the policy above)."""
+        handle = self._take()
+        handle.search, handle.interrupted = search, False
+        try:
+            yield handle
+        except sqlite3.Error as exc:
+            raise self._translate(exc, handle) from exc
+        finally:
+            self._give_back(handle)
+
+    def _take(self) -> Handle:
+        with self._lock:
+            if self._idle:
+                handle = self._idle.pop()
+                self._busy.add(handle)
+                return handle
+            ready, generation = self._ready, self._generation
+        if not ready and not self.open_existing():
+            raise NotIndexed("the library has not been indexed yet")
+        try:
+            conn = self.connect(self.path)
+        except sqlite3.Error as exc:
+            raise StoreError(f"the cache {self.path} cannot be opened ({exc})") from exc
+        handle = Handle(conn, generation)
+        self._attach_marks(handle)
+        with self._lock:
+            self._busy.add(handle)
+        return handle
+
+    def _give_back(self, handle: Handle) -> None:
+        with self._lock:
+            self._busy.discard(handle)
+            keep = handle.generation == self._generation and len(self._idle) < KEEP_IDLE
+            if keep:
+                self._idle.append(handle)
+        if not keep:
+            handle.conn.close()
+
+    def _attach_marks(self, handle: Handle) -> None:
+        """Attach the user's state file, when there is one, for is:read and friends."""
+        path = self.state_path
+        if path is None or not os.path.exists(path):
+            return
+        try:
+            handle.conn.execute("ATTACH DATABASE ? AS st", (os.fspath(path),))
+            tables = handle.conn.execute("SELECT count(*) FROM st.sqlite_master WHERE name IN ('read', 'starred')").fetchone()[0]
+            if tables != 2:
+                handle.conn.execute("DETACH DATABASE st")  # not a state file (yet): no marks to ask about
+                return
+        except sqlite3.Error:
+            return
+        handle.marks = True
+
+    def ensure_marks(self, handle: Handle) -> None:
+        """Attach the state file if it has appeared since the connection opened."""
+        if not handle.marks and self.state_path is not None:
+            try:
+                attached = any(row[1] == "st" for row in handle.conn.execute("PRAGMA database_list"))
+                if attached:
+                    handle.conn.execute("DETACH DATABASE st")
+            except sqlite3.Error:
+                return
+            self._attach_marks(handle)
+
+    def interrupt(self) -> None:
+        with self._lock:
+            searching = [h for h in self._busy if h.search]
+        for handle in searching:
+            handle.interrupted = True
+            try:
+                handle.conn.interrupt()
+            except sqlite3.ProgrammingError:
+                pass  # closed meanwhile
+
+    def _translate(self, exc: sqlite3.Error, handle: Handle) -> StoreError:
+        if handle.interrupted:
+            return SearchInterrupted("a newer search took over")
+        if is_busy(exc):
+            return CacheBusy(f"the cache {self.path} is locked by another process")
+        if is_damaged(exc) or (isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, (sqlite3.OperationalError, sqlite3.ProgrammingError))):
+            return CacheDamaged(f"the cache {self.path} is damaged ({exc})")
+        if isinstance(exc, sqlite3.OperationalError) and not schema.intact(handle.conn):
+            return CacheDamaged(f"the cache {self.path} is damaged ({exc})")
+        return StoreError(f"the cache {self.path} could not be read ({exc})")
+
+    def _drop_readers(self) -> None:
+        """Close the idle readers; busy ones are closed when given back."""
+        with self._lock:
+            idle, self._idle = self._idle, []
+            self._generation += 1
+            self._ready = False
+        for handle in idle:
+            handle.conn.close()
+
+    # the file ---------------------------------------------------------------------
+
+    def open_existing(self) -> bool:
+        """Whether a usable cache is there to read (it is not looked at further)."""
+        if not self.path.exists():
+            return False
+        try:
+            db = self.connect(self.path)
+            try:
+                found = schema.version(db)
+            finally:
+                db.close()
+        except sqlite3.Error:
+            return False
+        if found != str(schema.SCHEMA_VERSION):
+            return False
+        with self._lock:
+            self._ready = True
+        return True
+
+    def writer(self) -> tuple[sqlite3.Connection, bool]:
+        """A connection to write with (the caller closes it), and whether the
+        index is new. A damaged cache or one of another version is dropped
+        first; CacheUnusable when no cache can be kept here."""
+        if self.path.exists():
+            db = self._open_for_writing()
+            if db is not None:
+                return db, False
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = self.connect(self.path)
+            use_wal(db, TIMEOUT)
+            db.execute("PRAGMA synchronous = OFF")  # a cache: after a power cut it is rebuilt
+            schema.create(db, [os.fspath(r) for r in self.roots])
+        except OSError as exc:
+            raise CacheUnusable(f"cannot write the cache in {self.path.parent} ({exc.strerror or exc})") from exc
+        except sqlite3.Error as exc:
+            raise self.unusable(exc) from exc
+        return db, True
+
+    def _open_for_writing(self) -> sqlite3.Connection | None:
+        db = None
+        try:
+            db = self.connect(self.path)
+            use_wal(db, TIMEOUT)
+            db.execute("PRAGMA synchronous = OFF")
+            found = schema.version(db)
+            intact = schema.intact(db)
+        except sqlite3.Error as exc:
+            if db is not None:
+                db.close()
+            if is_busy(exc) or error_code(exc) in (READONLY, PERM, CANTOPEN, IOERR, FULL):
+                raise self.unusable(exc) from exc
+            self.discard(f"was damaged ({exc})")
+            return None
+        if found == str(schema.SCHEMA_VERSION) and intact:
+            return db
+        db.close()
+        self.discard("was made by another version of reader" if intact else "was damaged (tables are missing)")
+        return None
+
+    def unusable(self, exc: sqlite3.Error) -> CacheUnusable:
+        """What a refresh that failed on ``exc`` tells the user."""
+        if is_busy(exc):
+            return CacheUnusable(f"the cache {self.path} is locked by another process")
+        if error_code(exc) in (READONLY, PERM, CANTOPEN, IOERR, FULL):
+            return CacheUnusable(f"the cache {self.path} cannot be written ({exc})")
+        return CacheUnusable(f"the cache {self.path} cannot be used ({exc})")
+
+    def discard(self, why: str) -> None:
+        """Drop the cache file (with a notice) so that it is built again."""
+        self._drop_readers()
+        self.notice(f"cache {self.path} {why}; rebuilding it")
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            try:
+                os.unlink(f"{self.path}{suffix}")
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                raise CacheUnusable(f"cannot remove the damaged cache {self.path}: {exc}") from exc
+
+    def fall_back(self, why: str) -> None:
+        """Go on with a temporary cache, removed on close()."""
+        self.notice(f"{why}; reading without a cache this time")
+        self._drop_readers()
+        if self.temporary:
+            self._remove_temporary()
+        folder = tempfile.mkdtemp(prefix="reader-")
+        self.path = Path(folder) / "index.sqlite3"
+        self.temporary = True
+
+    def mark_ready(self) -> None:
+        with self._lock:
+            self._ready = True
+
+    def close(self) -> None:
+        self._drop_readers()
+        if self.temporary:
+            self._remove_temporary()
+
+    def _remove_temporary(self) -> None:
+        shutil.rmtree(self.path.parent, ignore_errors=True)
