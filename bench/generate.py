@@ -133,12 +133,14 @@ def article(rng: random.Random, words: Words, outlets: list[tuple[str, str]], nu
     return f"{when:%Y-%m-%d}-{slug[:60]}-{number}.md", "\n".join(lines) + "\n"
 
 
-def generate(out_dir: str, count: int, seed: int = 7) -> None:
+def generate(out_dir: str, count: int, seed: int = 7, flat: bool = False) -> None:
+    """N articles in folders of 1,000 (nested), or all in ``out_dir`` (flat:
+    real sites keep thousands of files in one folder)."""
     rng = random.Random(seed)
     words = Words(rng)
     outlets = providers(rng, words)
     for number in range(count):
-        folder = os.path.join(out_dir, f"{number // 1000:03d}")
+        folder = out_dir if flat else os.path.join(out_dir, f"{number // 1000:03d}")
         if number % 1000 == 0:
             os.makedirs(folder, exist_ok=True)
         name, text = article(rng, words, outlets, number)
@@ -161,9 +163,10 @@ def sample_words(count: int, seed: int = 7) -> list[str]:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 2:
-        sys.exit("usage: python bench/generate.py OUT_DIR [N]")
-    generate(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 100_000)
+    args = [a for a in sys.argv[1:] if a != "--flat"]
+    if not args:
+        sys.exit("usage: python bench/generate.py OUT_DIR [N] [--flat]")
+    generate(args[0], int(args[1]) if len(args) > 1 else 100_000, flat="--flat" in sys.argv)
 
 
 def most_frequent_word(seed: int = 7) -> str:

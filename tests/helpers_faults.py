@@ -15,7 +15,7 @@ import termios
 import time
 from pathlib import Path
 
-from reader.index import parse_rows as real_parse
+from reader.store.records import parse_rows as real_parse
 
 POISON = "poison"  # a chunk holding a file with this in its name fails in a worker
 

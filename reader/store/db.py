@@ -48,6 +48,12 @@ def cache_file(cache_dir: Path, roots: list[Path]) -> Path:
     return cache_dir / "index" / f"{name}-{digest}.sqlite3"
 
 
+def fixable(exc: sqlite3.Error) -> bool:
+    """Whether dropping the cache and building it again may cure ``exc``
+    (a damaged file may be cured; a lock, a read-only folder or a full disk not)."""
+    return not is_busy(exc) and error_code(exc) not in (READONLY, PERM, CANTOPEN, IOERR, FULL)
+
+
 @dataclass(eq=False, slots=True)
 class Handle:
     """A read connection and what is known about it."""
@@ -224,7 +230,7 @@ class Database:
         except sqlite3.Error as exc:
             if db is not None:
                 db.close()
-            if is_busy(exc) or error_code(exc) in (READONLY, PERM, CANTOPEN, IOERR, FULL):
+            if not fixable(exc):
                 raise self.unusable(exc) from exc
             self.discard(f"was damaged ({exc})")
             return None

@@ -14,10 +14,10 @@ from typing import Any, Callable, Iterable, Iterator
 
 from reader.model import ListRow, Problem
 from reader.query import Query
-from reader.sqlite import chunks, is_busy, marks, sqlite3
+from reader.sqlite import chunks, marks, sqlite3
 from reader.state import from_sql, sql_text
 from reader.store import sql
-from reader.store.db import Database, Handle, cache_file
+from reader.store.db import Database, Handle, cache_file, fixable
 from reader.store.errors import CacheUnusable, SearchInterrupted, StoreError
 from reader.store.refresh import Cancelled, Progress, Refresh, RefreshStats
 
@@ -99,7 +99,9 @@ class Library:
                 except CacheUnusable as exc:
                     self.db.fall_back(str(exc))
                 except sqlite3.DatabaseError as exc:
-                    if self.db.temporary or is_busy(exc) or attempt:
+                    if self.db.temporary:
+                        raise StoreError(f"the library could not be indexed: {exc}") from exc
+                    if attempt or not fixable(exc):
                         self.db.fall_back(str(self.db.unusable(exc)))
                         continue
                     try:
