@@ -21,6 +21,7 @@ from frontmatter.default_handlers import YAMLHandler
 
 from reader import yamldata
 from reader.model import KNOWN_FIELDS, Article, Image, Number, Problem, Provider, Related
+from reader.text import kind_of
 
 # python-frontmatter's boundary between front matter and body; the front
 # matter itself is read by PyYAML's C safe loader (see yamldata).
@@ -214,7 +215,7 @@ def _parse(text: str, path: str, notes: list[Problem]) -> tuple[Article | None, 
     if meta is None:
         return None, notes + [Problem(path, "front matter is empty", line=offset + 1, skipped=True)]
     if not isinstance(meta, dict):
-        kind = _kind(meta)
+        kind = kind_of(meta)
         return None, notes + [Problem(path, f"front matter is {kind}, not a mapping of fields", line=offset + 1, skipped=True)]
 
     # Related articles and images may hold about as much text as the front
@@ -251,22 +252,6 @@ def _printable(text: str) -> str:
 
 def _one_line(value: object) -> str:
     return " ".join(str(value).split())
-
-
-def _kind(value: object) -> str:
-    if isinstance(value, bool):
-        return "a true/false value"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, (date, datetime)):
-        return "a date"
-    return f"a {type(value).__name__}"
 
 
 # -- fields -----------------------------------------------------------------
@@ -352,9 +337,9 @@ def _text(meta: dict[Any, Any], key: str, w: _Warnings, at: tuple[Any, ...]) -> 
     elif isinstance(value, date):
         text = value.isoformat()
     else:
-        w.add(where, f"{_name(where)}: expected text, got {_kind(value)}; ignored")
+        w.add(where, f"{_name(where)}: expected text, got {kind_of(value)}; ignored")
         return None
-    w.add(where, f"{_name(where)}: expected text, got {_kind(value)}; read as {text!r}")
+    w.add(where, f"{_name(where)}: expected text, got {kind_of(value)}; read as {text!r}")
     return text
 
 
@@ -389,7 +374,7 @@ def _number(meta: dict[Any, Any], key: str, w: _Warnings, at: tuple[Any, ...]) -
     elif number is None and isinstance(value, int) and not isinstance(value, bool):
         w.add(where, f"{_name(where)}: number too large; ignored")
     elif number is None:
-        w.add(where, f"{_name(where)}: expected a number, got {_kind(value)}; ignored")
+        w.add(where, f"{_name(where)}: expected a number, got {kind_of(value)}; ignored")
     else:
         w.add(where, f"{_name(where)}: expected a number, got text; read as {number}")
     return number
@@ -415,7 +400,7 @@ def _flag(meta: dict[Any, Any], key: str, w: _Warnings, at: tuple[Any, ...]) -> 
     elif isinstance(value, (int, float)) and value in (0, 1):
         flag = bool(value)
     if flag is None:
-        w.add(where, f"{_name(where)}: expected true or false, got {_kind(value)}; ignored")
+        w.add(where, f"{_name(where)}: expected true or false, got {kind_of(value)}; ignored")
     else:
         w.add(where, f"{_name(where)}: expected true or false; read {value!r} as {str(flag).lower()}")
     return flag
@@ -458,7 +443,7 @@ def _when(meta: dict[Any, Any], key: str, w: _Warnings, at: tuple[Any, ...]) -> 
         when = None
     if when is None:
         where = at + (key,)
-        shown = _one_line(value)[:40] if isinstance(value, str) else _kind(value)
+        shown = _one_line(value)[:40] if isinstance(value, str) else kind_of(value)
         w.add(where, f"{_name(where)}: not a date ({shown!r}); ignored")
     return when
 
@@ -477,7 +462,7 @@ def _provider(meta: dict[Any, Any], key: str, w: _Warnings, at: tuple[Any, ...])
         if name or domain:
             return Provider(name=name or None, domain=domain or None)
         return None
-    w.add(where, f"{_name(where)}: expected a name and domain, got {_kind(value)}; ignored")
+    w.add(where, f"{_name(where)}: expected a name and domain, got {kind_of(value)}; ignored")
     return None
 
 
@@ -491,10 +476,10 @@ def _topics(meta: dict[Any, Any], w: _Warnings) -> tuple[str, ...]:
         w.add(where, f"topics: expected a list, got text; read as {list(topics)}")
         return topics
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        w.add(where, f"topics: expected a list, got {_kind(value)}; read as [{value}]")
+        w.add(where, f"topics: expected a list, got {kind_of(value)}; read as [{value}]")
         return (str(value),)
     if not isinstance(value, list):
-        w.add(where, f"topics: expected a list, got {_kind(value)}; ignored")
+        w.add(where, f"topics: expected a list, got {kind_of(value)}; ignored")
         return ()
     out: dict[str, None] = {}
     for index, item in enumerate(value):
@@ -508,7 +493,7 @@ def _topics(meta: dict[Any, Any], w: _Warnings) -> tuple[str, ...]:
         elif isinstance(item, (int, float)) and not isinstance(item, bool):
             out[str(item)] = None
         elif item is not None:
-            w.add(where + (index,), f"topics[{index + 1}]: expected text, got {_kind(item)}; ignored")
+            w.add(where + (index,), f"topics[{index + 1}]: expected text, got {kind_of(item)}; ignored")
     return tuple(out)
 
 
@@ -520,7 +505,7 @@ def _items(meta: dict[Any, Any], key: str, w: _Warnings, at: tuple[Any, ...]) ->
     if isinstance(value, dict) or isinstance(value, str):
         return [(0, value)]
     if not isinstance(value, list):
-        w.add(where, f"{_name(where)}: expected a list, got {_kind(value)}; ignored")
+        w.add(where, f"{_name(where)}: expected a list, got {kind_of(value)}; ignored")
         return []
     return list(enumerate(value))
 
@@ -545,7 +530,7 @@ def _images(meta: dict[Any, Any], key: str, w: _Warnings, at: tuple[Any, ...]) -
             continue
         if not isinstance(item, dict):
             if item is not None:
-                w.add(where, f"{_name(where)}: expected an image, got {_kind(item)}; ignored")
+                w.add(where, f"{_name(where)}: expected an image, got {kind_of(item)}; ignored")
             continue
         url = _text(item, "url", w, where)
         if not url:
@@ -571,7 +556,7 @@ def _related(meta: dict[Any, Any], w: _Warnings) -> tuple[Related, ...]:
         where = ("related", index)
         if not isinstance(item, dict):
             if item is not None:
-                w.add(where, f"{_name(where)}: expected an article, got {_kind(item)}; ignored")
+                w.add(where, f"{_name(where)}: expected an article, got {kind_of(item)}; ignored")
             continue
         if w.full:
             break

@@ -25,13 +25,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, TypeVar
 
-from reader.sqlite import sqlite3
+from reader.text import kind_of
+from reader.sqlite import chunks, is_busy, is_damaged, marks, rollback, sqlite3, use_wal
 
 SCHEMA_VERSION = 1
 APPLICATION_ID = 0x52454144  # "READ": marks the file as reader's state
 EXPORT_VERSION = 1
 HISTORY_LIMIT = 200
-CHUNK = 500  # keys per IN (...) list
 STATE_FILE = "state.sqlite3"
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -44,12 +44,6 @@ CREATE TABLE IF NOT EXISTS starred(key TEXT PRIMARY KEY, at INTEGER NOT NULL) WI
 CREATE TABLE IF NOT EXISTS searches(name TEXT PRIMARY KEY, query TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS history(seq INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
 """
-
-# SQLite's primary result codes for "this is not (or no longer) a sound database".
-_CORRUPT = 11  # SQLITE_CORRUPT
-_NOTADB = 26  # SQLITE_NOTADB
-_BUSY = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED
-
 
 class StateError(Exception):
     """The state cannot be read or written; the message is one line for the user."""
@@ -131,27 +125,6 @@ def from_sql(value: str | bytes) -> str:
     return bytes(value).decode("utf-8", "surrogateescape")
 
 
-def _code(exc: sqlite3.Error) -> int | None:
-    code = getattr(exc, "sqlite_errorcode", None)
-    return None if code is None else code & 0xFF
-
-
-def _is_damage(exc: sqlite3.Error) -> bool:
-    return _code(exc) in (_CORRUPT, _NOTADB)
-
-
-def _is_busy(exc: sqlite3.Error) -> bool:
-    if _code(exc) in _BUSY:
-        return True
-    text = str(exc).lower()
-    return "locked" in text or "busy" in text
-
-
-def _chunks(items: list[str], size: int = CHUNK) -> Iterator[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def _as_keys(keys: Iterable[str] | str) -> list[str]:
     if isinstance(keys, str):
         return [keys]
@@ -167,8 +140,10 @@ class _Damaged(Exception):
 class State:
     """Read/starred marks, saved searches and query history in one SQLite file.
 
-    Safe to share between threads (one connection behind a lock) and between
-    processes (SQLite's locking, WAL, a busy timeout).
+    Safe to share between threads and between processes (SQLite's locking,
+    WAL, a busy timeout). Writes go through one connection, reads through
+    another, each behind its own lock: a read (drawing a list's marks) never
+    waits for a write being made durable (synchronous = FULL: an fsync).
     """
 
     def __init__(
@@ -180,8 +155,10 @@ class State:
         self.path = Path(path) if path is not None else default_path()
         self.notice = notice or (lambda message: None)
         self.timeout = timeout
-        self._lock = threading.RLock()
-        self._db: sqlite3.Connection | None = None
+        self._lock = threading.RLock()  # the writing connection's; taken before _read_lock when both are
+        self._read_lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None  # for writes
+        self._reader: sqlite3.Connection | None = None  # for reads
         self._closed = False
         with self._lock:
             self._open()
@@ -216,7 +193,7 @@ class State:
             except sqlite3.Error as exc:
                 if db is not None:
                     db.close()
-                if _is_damage(exc) and not attempt:
+                if is_damaged(exc) and not attempt:
                     self._set_aside(f"is damaged ({exc})")
                     continue
                 raise self._error(exc, "open") from exc
@@ -225,17 +202,7 @@ class State:
         raise AssertionError("unreachable")
 
     def _prepare(self, db: sqlite3.Connection) -> None:
-        # Switching a new file to WAL can answer "locked" at once, without
-        # waiting, when another process is opening it too: retry until the timeout.
-        deadline = time.monotonic() + self.timeout
-        while True:
-            try:
-                db.execute("PRAGMA journal_mode = WAL")
-                break
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.02)
+        use_wal(db, self.timeout)
         # User data cannot be rebuilt: make each commit durable, not only crash-safe.
         db.execute("PRAGMA synchronous = FULL")
         check = [row[0] for row in db.execute("PRAGMA quick_check").fetchall()]
@@ -254,8 +221,7 @@ class State:
                 db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             db.execute("COMMIT")
         except BaseException:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
+            rollback(db)
             raise
         if status == "newer":
             raise _Damaged("was written by a newer version of reader")
@@ -300,7 +266,7 @@ class State:
         self.notice(f"the state file {self.path} {why}; moved it to {aside} and started a fresh one")
 
     def _error(self, exc: sqlite3.Error, action: str) -> StateError:
-        if _is_busy(exc):
+        if is_busy(exc):
             return StateError(
                 f"the state file {self.path} is locked by another program (waited {self.timeout:g} s); "
                 f"could not {action}"
@@ -315,31 +281,53 @@ class State:
         Damage found part way (a file broken while open) sets the file aside
         and runs ``work`` once more on a fresh one.
         """
-        with self._lock:
-            for attempt in range(2):
-                if self._closed:
-                    raise StateError(f"the state file {self.path} is closed; could not {action}")
-                db = self._db or self._open()
-                try:
-                    if not write:
-                        return work(db)
-                    db.execute("BEGIN IMMEDIATE")
-                    try:
-                        result = work(db)
-                        db.execute("COMMIT")
-                    except BaseException:
-                        if db.in_transaction:
-                            db.execute("ROLLBACK")
-                        raise
-                    return result
-                except sqlite3.Error as exc:
-                    if _is_damage(exc) and not attempt:
-                        db.close()
-                        self._db = None
-                        self._set_aside(f"is damaged ({exc})")
-                        continue
-                    raise self._error(exc, action) from exc
-            raise AssertionError("unreachable")
+        for attempt in range(2):
+            try:
+                if write:
+                    with self._lock:
+                        db = self._writer(action)
+                        db.execute("BEGIN IMMEDIATE")
+                        try:
+                            result = work(db)
+                            db.execute("COMMIT")
+                        except BaseException:
+                            rollback(db)
+                            raise
+                        return result
+                with self._read_lock:
+                    return work(self._reading(action))
+            except sqlite3.Error as exc:
+                if is_damaged(exc) and not attempt:
+                    self._start_afresh(f"is damaged ({exc})")
+                    continue
+                raise self._error(exc, action) from exc
+        raise AssertionError("unreachable")
+
+    def _writer(self, action: str) -> sqlite3.Connection:
+        if self._closed:
+            raise StateError(f"the state file {self.path} is closed; could not {action}")
+        return self._db or self._open()
+
+    def _reading(self, action: str) -> sqlite3.Connection:
+        """The reading connection (opened once the file is sound: _open() made it so)."""
+        if self._closed:
+            raise StateError(f"the state file {self.path} is closed; could not {action}")
+        if self._reader is None:
+            if self._db is None:
+                with self._lock:  # the file must be opened (or set aside) first
+                    self._writer(action)
+            self._reader = self._connect()
+            self._reader.execute("PRAGMA query_only = 1")
+        return self._reader
+
+    def _start_afresh(self, why: str) -> None:
+        """Damage found part way (a file broken while open): set it aside."""
+        with self._lock, self._read_lock:
+            for db in (self._db, self._reader):
+                if db is not None:
+                    db.close()
+            self._db = self._reader = None
+            self._set_aside(why)
 
     def _read(self, action: str, work: Callable[[sqlite3.Connection], T]) -> T:
         return self._run(action, work, write=False)
@@ -348,13 +336,12 @@ class State:
         return self._run(action, work, write=True)
 
     def close(self) -> None:
-        with self._lock:
+        with self._lock, self._read_lock:
             self._closed = True
-            if self._db is not None:
-                try:
-                    self._db.close()
-                finally:
-                    self._db = None
+            for db in (self._db, self._reader):
+                if db is not None:
+                    db.close()
+            self._db = self._reader = None
 
     def __enter__(self) -> "State":
         return self
@@ -377,10 +364,9 @@ class State:
 
         def work(db: sqlite3.Connection) -> set[str]:
             found: set[str] = set()
-            for chunk in _chunks(wanted):
-                marks = ",".join("?" * len(chunk))
+            for chunk in chunks(wanted):
                 params = [sql_text(k) for k in chunk]
-                found.update(from_sql(k) for (k,) in db.execute(f"SELECT key FROM {table} WHERE key IN ({marks})", params))
+                found.update(from_sql(k) for (k,) in db.execute(f"SELECT key FROM {table} WHERE key IN ({marks(len(chunk))})", params))
             return found
 
         return self._read("read the marks", work)
@@ -592,7 +578,7 @@ def _load_export(path: Path) -> tuple[list[str], list[str], list[tuple[str, str]
         return StateError(f"{path}: {message}; not a reader state export")
 
     if not isinstance(data, dict):
-        raise bad(f"expected a JSON object at the top, found {_kind(data)}")
+        raise bad(f"expected a JSON object at the top, found {kind_of(data, json=True)}")
     version = data.get("version")
     if version != EXPORT_VERSION:
         if isinstance(version, int) and not isinstance(version, bool) and version > EXPORT_VERSION:
@@ -602,21 +588,21 @@ def _load_export(path: Path) -> tuple[list[str], list[str], list[tuple[str, str]
     def strings(field: str) -> list[str]:
         value = data.get(field, [])
         if not isinstance(value, list):
-            raise bad(f"'{field}' must be a list of strings, found {_kind(value)}")
+            raise bad(f"'{field}' must be a list of strings, found {kind_of(value, json=True)}")
         for n, item in enumerate(value, 1):
             if not isinstance(item, str):
-                raise bad(f"'{field}' item {n} must be a string, found {_kind(item)}")
+                raise bad(f"'{field}' item {n} must be a string, found {kind_of(item, json=True)}")
         return value
 
     read, starred = strings("read"), strings("starred")
     history = [t.strip() for t in strings("history") if t.strip()]
     raw_searches = data.get("searches", [])
     if not isinstance(raw_searches, list):
-        raise bad(f"'searches' must be a list, found {_kind(raw_searches)}")
+        raise bad(f"'searches' must be a list, found {kind_of(raw_searches, json=True)}")
     searches: list[tuple[str, str]] = []
     for n, item in enumerate(raw_searches, 1):
         if not isinstance(item, dict):
-            raise bad(f"'searches' item {n} must be an object with \"name\" and \"query\", found {_kind(item)}")
+            raise bad(f"'searches' item {n} must be an object with \"name\" and \"query\", found {kind_of(item, json=True)}")
         name, query = item.get("name"), item.get("query")
         if not isinstance(name, str) or not name.strip():
             raise bad(f"'searches' item {n} needs a \"name\" string")
@@ -624,19 +610,3 @@ def _load_export(path: Path) -> tuple[list[str], list[str], list[tuple[str, str]
             raise bad(f"'searches' item {n} needs a \"query\" string")
         searches.append((name.strip(), query))
     return read, starred, searches, history
-
-
-def _kind(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__

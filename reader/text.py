@@ -60,3 +60,26 @@ def escape_json_controls(text: str) -> str:
     from a file name that is not UTF-8 too: os.fsencode() gives its bytes).
     """
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def kind_of(value: object, json: bool = False) -> str:
+    """What kind of value a file held, in its own format's words (YAML front
+    matter by default; JSON for exported state), for messages like
+    "expected a list, got text"."""
+    from datetime import date
+
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean" if json else "a true/false value"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string" if json else "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object" if json else "a mapping"
+    if isinstance(value, date):
+        return "a date"
+    return type(value).__name__ if json else f"a {type(value).__name__}"

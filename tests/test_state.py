@@ -524,3 +524,31 @@ def test_state_does_not_load_textual():
     code = "import sys, reader.state\nprint(sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))\n"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "[]"
+
+
+def test_reading_marks_does_not_wait_for_a_write_being_made_durable(state_path):
+    """The list draws its marks while a worker writes (mark all read: a
+    transaction and an fsync); the reads must not queue behind it."""
+    import time
+
+    with State(state_path) as state:
+        state.mark_read(["kept"])
+        writing = threading.Event()
+        release = threading.Event()
+
+        def slow_write(db):  # a write that takes its time inside its transaction
+            db.execute("INSERT OR IGNORE INTO read(key, at) VALUES ('new', 0)")
+            writing.set()
+            release.wait(10)
+
+        writer = threading.Thread(target=state._write, args=("mark", slow_write))
+        writer.start()
+        try:
+            assert writing.wait(10)
+            started = time.monotonic()
+            assert state.read_keys(["kept", "new"]) == {"kept"}  # the last commit, not the one in flight
+            assert time.monotonic() - started < 1.0
+        finally:
+            release.set()
+            writer.join(10)
+        assert state.read_keys(["kept", "new"]) == {"kept", "new"}
