@@ -233,20 +233,11 @@ class Library:
         thread.start()
         self._prefetched = (thread, holder)
 
-    def search(
-        self,
-        query: Query | None = None,
-        *,
-        sort: str | None = None,
-        reverse: bool = False,
-        limit: int | None = None,
-        offset: int = 0,
-        with_data: bool = False,
-        prefix_last: bool = False,
-    ) -> list[ListRow]:
+    def search(self, query: Query | None = None, **options: Any) -> list[ListRow]:
         """Articles matching ``query``, sorted; missing sort values come last.
-        With free words and no sort, the best FTS matches come first."""
-        return list(self.each(query, sort=sort, reverse=reverse, limit=limit, offset=offset, with_data=with_data, prefix_last=prefix_last))
+        With free words and no sort, the best FTS matches come first. Takes
+        each()'s options (sort, reverse, limit, offset, with_data, prefix_last)."""
+        return list(self.each(query, **options))
 
     def each(
         self,
