@@ -6,9 +6,11 @@ import asyncio
 import os
 import signal
 import webbrowser
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 # Textual draws at most 60 frames a second by default, and a list update
 # waits for the next frame: at 60 that wait alone is up to 17 ms of the time
@@ -17,18 +19,27 @@ from typing import Iterable
 # imported; a TEXTUAL_FPS of the user's own wins.
 os.environ.setdefault("TEXTUAL_FPS", "240")
 
-from textual import work  # noqa: E402
+from textual import on, work  # noqa: E402
 from textual.app import App, SystemCommand  # noqa: E402
 from textual.binding import Binding  # noqa: E402
 from textual.screen import Screen  # noqa: E402
 
-from reader.commands import ArticleCommands
-from reader.config import Config
-from reader.state import State, StateError
-from reader.widgets.search import MemoryHistory
-from reader.index import Library
-from reader.links import command_for, launch, refusal
-from reader.text import clean
+from reader.commands import ArticleCommands  # noqa: E402
+from reader.config import Config  # noqa: E402
+from reader.links import command_for, launch, refusal  # noqa: E402
+from reader.messages import LibraryNotice  # noqa: E402
+from reader.saving import StateWriter, add_history  # noqa: E402
+from reader.screens.main import MainScreen, find_main  # noqa: E402
+from reader.state import State, StateError  # noqa: E402
+from reader.store import Library  # noqa: E402
+from reader.text import clean  # noqa: E402
+from reader.widgets.search import MemoryHistory  # noqa: E402
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
 
 
 class ReaderApp(App[None]):
@@ -42,35 +53,47 @@ class ReaderApp(App[None]):
         Binding("question_mark", "help", "Keys", id="help", tooltip="Show every key"),
     ]
 
-    def __init__(self, library: Library, now: datetime | None = None, browser: str | None = None, watch: bool = True) -> None:
+    def __init__(
+        self,
+        library: Library,
+        state: State | None,
+        config: Config,
+        clock: Clock = utc_now,
+        *,
+        watch_files: bool = True,
+        notices: Iterable[str] = (),
+    ) -> None:
+        """``state`` is the user's state file (None: marks are not kept this
+        time); ``clock`` gives the time dates are shown against (fixed in
+        tests and screenshots); with ``watch_files`` the app refreshes when
+        the library's files change; ``notices`` are shown once it runs."""
         super().__init__()
-        self.watch = watch  # refresh when the library's files change
         self.library = library
-        self.now = now  # fixed in tests and screenshots; None means the clock
-        self.browser = browser  # a command template; None means $BROWSER, then Python's webbrowser
-        self.pending_notices: list[str] = []
-        self.state: State | None = None
-        self.query_history = MemoryHistory()
+        self.state = state
+        self.config = config
+        self.clock = clock
+        self.watch_files = watch_files
+        self.writer = StateWriter(state, self)  # every write to the state file, off this thread
+        self.query_history = StateHistory(state, self.writer) if state is not None else MemoryHistory()
+        self.pending_notices: list[str] = list(notices)
         self.handle_signals = False  # run_app sets it: end cleanly on SIGTERM, SIGHUP, SIGINT
         self.sub_title = ", ".join(clean(p.name or str(p)) for p in library.roots)
 
     def get_default_screen(self) -> Screen:
-        from reader.screens.main import MainScreen
-
-        return MainScreen(self.library, watch_files=self.watch)
+        return MainScreen(
+            self.library, self.state, self.config, self.clock, self.writer, self.query_history, watch_files=self.watch_files
+        )
 
     def on_mount(self) -> None:
         if self.handle_signals:
             self._catch_signals()
-        config = getattr(self, "config", None)
-        if config is not None:
-            if config.theme:
-                try:
-                    self.theme = config.theme
-                except Exception:  # noqa: BLE001 - Textual says no to an unknown theme in its own way
-                    self.pending_notices.append(f"config: theme {config.theme!r} is not one of Textual's; using the default")
-            if config.keys:
-                self.set_keymap(config.keys)
+        if self.config.theme:
+            try:
+                self.theme = self.config.theme
+            except Exception:  # noqa: BLE001 - Textual says no to an unknown theme in its own way
+                self.pending_notices.append(f"config: theme {self.config.theme!r} is not one of Textual's; using the default")
+        if self.config.keys:
+            self.set_keymap(self.config.keys)
         for message in self.pending_notices:
             self.notify(clean(message), severity="warning", timeout=8)
         self.pending_notices.clear()
@@ -96,10 +119,11 @@ class ReaderApp(App[None]):
         if not self.is_running:
             self.pending_notices.append(message)
             return
-        try:
-            self.call_from_thread(self.notify, clean(message), severity="warning", timeout=8)
-        except RuntimeError:  # already on the app's thread
-            self.notify(clean(message), severity="warning", timeout=8)
+        self.post_message(LibraryNotice(message))  # safe from any thread
+
+    @on(LibraryNotice)
+    def _library_notice(self, event: LibraryNotice) -> None:
+        self.notify(clean(event.text), severity="warning", timeout=8)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "quit":
@@ -113,7 +137,7 @@ class ReaderApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Keys: every key reader knows", "Show the help screen (?)", self.action_help)
-        main = self._main()
+        main = find_main(self)
         if main is not None:
             for action, title, help_text in (
                 ("open_link", "Open article in browser", "Open the highlighted article's link (o)"),
@@ -125,14 +149,6 @@ class ReaderApp(App[None]):
             ):
                 if main.check_action(action, ()):
                     yield SystemCommand(title, help_text, getattr(main, f"action_{action}"))
-
-    def _main(self):
-        from reader.screens.main import MainScreen
-
-        for screen in reversed(self.screen_stack):
-            if isinstance(screen, MainScreen):
-                return screen
-        return None
 
     def action_help(self) -> None:
         from reader.screens.help import HelpScreen
@@ -153,7 +169,7 @@ class ReaderApp(App[None]):
             self.notify(problem, severity="error")
             return
         url = url.strip()
-        command = command_for(url, self.browser)
+        command = command_for(url, self.config.browser)
         if command is not None:
             error = launch(command)
             if error:
@@ -194,28 +210,35 @@ def make_app(
     library: Library | None = None,
     watch: bool = True,
     config: Config | None = None,
+    state: State | None = None,
 ) -> ReaderApp:
-    """The app on a library, with everything a test may want to fix."""
+    """The app on a library, with everything a test may want to fix: the
+    cache folder, the time (``now``: dates are shown against it), the
+    browser command, the library itself, the folder watch, the config, the
+    state file (by default the user's, opened here)."""
     if library is None:
         library = Library(paths, cache_dir=cache_dir)
     config = config or Config()
-    app = ReaderApp(library, now=now, browser=browser or config.browser, watch=watch)
-    app.config = config
-    app.mark_read_on_open = config.mark_read_on_open
-    app.pending_notices.extend(config.problems)
+    if browser is not None:
+        config = replace(config, browser=browser)
+    notices = list(config.problems)
+    if state is None:
+        state = open_state(notices.append)
+    if state is not None:
+        library.state_path = state.path
+    clock: Clock = (lambda: now) if now is not None else utc_now
+    app = ReaderApp(library, state, config, clock, watch_files=watch, notices=notices)
     library.notice = app.library_notice
-    app.state = open_state(app.pending_notices.append)
-    if app.state is not None:
-        app.query_history = StateHistory(app.state)
-        library.state_path = app.state.path
     return app
 
 
 class StateHistory:
-    """The search bar's history, kept in the user's state file."""
+    """The search bar's history, kept in the user's state file (written off
+    the UI thread)."""
 
-    def __init__(self, state: State) -> None:
+    def __init__(self, state: State, writer: StateWriter) -> None:
         self.state = state
+        self.writer = writer
 
     def items(self) -> list[str]:
         try:
@@ -224,10 +247,7 @@ class StateHistory:
             return []
 
     def add(self, text: str) -> None:
-        try:
-            self.state.add_history(text)
-        except StateError:
-            pass
+        self.writer.write(partial(add_history, text))
 
 
 def open_state(notice) -> State | None:
@@ -245,6 +265,7 @@ def run_app(paths: list[Path], library: Library | None = None, config: Config | 
     try:
         app.run()
     finally:
+        app.writer.wait(timeout=10)  # a mark the user was shown is on disk before the file closes
         app.library.close()
         if app.state is not None:
             app.state.close()

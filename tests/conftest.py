@@ -1,10 +1,13 @@
-"""Shared fixtures: every test gets its own XDG folders, so none touches the real home."""
+"""Shared fixtures: every test gets its own XDG folders, so none touches the
+real home; no cursor blinks; `notices` records what apps notify. The app's
+helpers (build, settle, wait_until, ...) are in helpers_app.py."""
 
 from __future__ import annotations
 
 import faulthandler
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -50,6 +53,43 @@ def xdg_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]
     # Textual read the variable when it was first imported; set what it read.
     monkeypatch.setattr("textual.constants.TEXTUAL_ANIMATIONS", "none", raising=False)
     return dirs
+
+
+@pytest.fixture(autouse=True)
+def no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A blinking cursor redraws the screen twice a second: no test waits on that."""
+    from textual.widgets import Input
+
+    created = Input.__init__
+
+    def init(self, *args, **kwargs) -> None:
+        created(self, *args, **kwargs)
+        self.cursor_blink = False
+
+    monkeypatch.setattr(Input, "__init__", init)
+
+
+@dataclass(frozen=True)
+class Notice:
+    severity: str
+    title: str
+    message: str
+
+
+@pytest.fixture
+def notices(monkeypatch: pytest.MonkeyPatch) -> list[Notice]:
+    """Every notification the apps of this test show, in order."""
+    from textual.app import App
+
+    shown: list[Notice] = []
+    notify = App.notify
+
+    def recording(self, message, **kwargs) -> None:
+        shown.append(Notice(kwargs.get("severity", "information"), kwargs.get("title", ""), str(message)))
+        notify(self, message, **kwargs)
+
+    monkeypatch.setattr(App, "notify", recording)
+    return shown
 
 
 @pytest.fixture

@@ -9,39 +9,49 @@ argument.
 
 from __future__ import annotations
 
-import asyncio
-import html
 import json
 import re
 import shutil
-import stat
 import subprocess
 import sys
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import yaml
 from textual.command import CommandPalette
-from textual.geometry import Region
 from textual.widgets import OptionList, Static
-from textual.worker import WorkerCancelled
 
-from reader.app import make_app
-from reader.index import Library
+from conftest import SEEDS, article, write
+from helpers_app import (
+    NOW,
+    SIZE,
+    Browser,
+    article_list,
+    build,
+    flat,
+    list_titles,
+    option_texts,
+    pane,
+    pane_follows,
+    pane_text,
+    pane_title,
+    press,
+    screen_lines,
+    settle,
+    shown,
+    start,
+    wait_until,
+)
 from reader.screens.help import HelpScreen
 from reader.screens.main import MainScreen
 from reader.screens.raw import RawScreen
+from reader.store import Library
 from reader.widgets.article_list import ArticleList
 from reader.widgets.article_view import ArticleView, RelatedList
 from reader.widgets.topics import TopicList
-
-from conftest import SEEDS, article, write
-
-NOW = datetime(2026, 11, 25, 12, tzinfo=timezone.utc)
-SIZE = (120, 40)
 
 # The first seed article by quality, and the two related links it has: one
 # to another article in the seeds, one to a site outside.
@@ -55,48 +65,9 @@ RELATED_IN_LIBRARY = (
 RELATED_OUTSIDE = "https://saltmarsh.example/2026/10/smaller-models-tame-costs"
 
 
-# -- helpers ------------------------------------------------------------------------
-
-
-class Browser:
-    """A fake browser: each start appends its argv[1:] as one JSON line to a log."""
-
-    def __init__(self, folder: Path) -> None:
-        self.log = folder / "browser.log"
-        self.script = folder / "fake-browser"
-        self.script.write_text(
-            f"#!{sys.executable}\n"
-            "import json, sys\n"
-            f"with open({str(self.log)!r}, 'a', encoding='utf-8') as out:\n"
-            "    out.write(json.dumps(sys.argv[1:]) + '\\n')\n",
-            encoding="utf-8",
-        )
-        self.script.chmod(self.script.stat().st_mode | stat.S_IXUSR)
-
-    @property
-    def command(self) -> str:
-        return f"{self.script} %s"
-
-    def calls(self) -> list[list[str]]:
-        if not self.log.exists():
-            return []
-        return [json.loads(line) for line in self.log.read_text(encoding="utf-8").splitlines() if line]
-
-    def wait_for(self, count: int, timeout: float = 10.0) -> list[list[str]]:
-        """The calls, once there are ``count`` of them (the browser runs detached)."""
-        deadline = time.monotonic() + timeout
-        while len(self.calls()) < count and time.monotonic() < deadline:
-            time.sleep(0.02)
-        return self.calls()
-
-    def assert_not_started(self, wait: float = 0.3) -> None:
-        time.sleep(wait)  # long enough for a started script to have written its line
-        assert self.calls() == []
-
-
 @pytest.fixture
-def browser(tmp_path: Path) -> Browser:
-    return Browser(tmp_path)
+def browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Browser:
+    return Browser(tmp_path, monkeypatch)
 
 
 @pytest.fixture
@@ -104,49 +75,6 @@ def seeds(tmp_path: Path) -> Path:
     folder = tmp_path / "seeds"
     shutil.copytree(SEEDS, folder)
     return folder
-
-
-def build(folder: Path, tmp_path: Path, browser: Browser | None = None, **kwargs):
-    app = make_app([folder], cache_dir=tmp_path / "cache", now=NOW, browser=browser.command if browser else None, **kwargs)
-    # conftest's TEXTUAL_ANIMATIONS=none comes too late: textual.constants was
-    # read when the snapshot plugin imported Textual. Scrolls would animate.
-    app.animation_level = "none"
-    return app
-
-
-async def settle(pilot, wait: float = 0.0) -> None:
-    """Wait for every worker that is still wanted.
-
-    An exclusive worker replaced by a newer one is cancelled, and waiting on
-    it raises WorkerCancelled; those are skipped, a failed one still raises.
-    """
-    await pilot.pause(wait)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        live = [w for w in pilot.app.workers if not w.is_cancelled and not w.is_finished]
-        if not live:
-            break
-        try:
-            await asyncio.gather(*(w.wait() for w in live))
-        except WorkerCancelled:
-            pass
-    await pilot.pause()
-
-
-async def settle_article(pilot) -> None:
-    """After the cursor moved: the body loads 60 ms later, in a worker."""
-    await settle(pilot, 0.1)
-
-
-async def start(pilot) -> None:
-    """The first screen, with the index refreshed and the first body loaded."""
-    await settle(pilot)
-    await settle_article(pilot)
-
-
-async def press(pilot, *keys: str) -> None:
-    await pilot.press(*keys)
-    await settle_article(pilot)
 
 
 def front_matter(path: Path) -> dict:
@@ -158,59 +86,8 @@ def seed_meta() -> list[dict]:
     return [front_matter(p) for p in sorted(SEEDS.glob("*.md"))]
 
 
-def shown(widget) -> str:
-    """The lines a widget renders (all of them, also those scrolled out of view)."""
-    width, height = widget.outer_size
-    if width <= 0 or height <= 0:
-        return ""
-    return "\n".join(strip.text.rstrip() for strip in widget.render_lines(Region(0, 0, width, height)))
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
-
-
-def pane(app) -> ArticleView:
-    return app.screen.query_one(ArticleView)
-
-
-def pane_title(app) -> str:
-    return flat(shown(pane(app).query_one("#article-title", Static)))
-
-
-def pane_text(app) -> str:
-    """Everything the article pane shows, top to bottom, as one line of words."""
-    return flat("\n".join(shown(child) for child in pane(app).children if child.display))
-
-
-def article_list(app) -> ArticleList:
-    return app.screen.query_one(ArticleList)
-
-
-def list_titles(app) -> list[str]:
-    articles = article_list(app)
-    return [row.title for row in app.library.rows(articles.ids)]
-
-
-def notices(app) -> list[tuple[str, str, str]]:
-    return [(n.severity, n.title or "", n.message) for n in app._notifications]
-
-
-SVG_TEXT = re.compile(r'<text class="([^"]+)" x="([\d.]+)" y="([\d.]+)"[^>]*>([^<]*)</text>')
-
-
-def screen_lines(app) -> list[str]:
-    """The screen as text, read back from Textual's SVG screenshot."""
-    rows: dict[float, list[tuple[float, str]]] = {}
-    for cls, x, y, text in SVG_TEXT.findall(app.export_screenshot()):
-        if cls.endswith("-title"):
-            continue
-        rows.setdefault(float(y), []).append((float(x), html.unescape(text).replace("\xa0", " ")))
-    return ["".join(t for _, t in sorted(parts)) for _, parts in sorted(rows.items())]
-
-
-def option_texts(options: OptionList) -> list[str]:
-    return [flat(str(options.get_option_at_index(i).prompt)) for i in range(options.option_count)]
+def said(notices) -> list[tuple[str, str, str]]:
+    return [(n.severity, n.title, n.message) for n in notices]
 
 
 # -- start --------------------------------------------------------------------------
@@ -287,10 +164,12 @@ async def test_footer_offers_open_copy_and_raw_from_the_start(seeds: Path, tmp_p
     monkeypatch.setattr(app.library, "ids", slow_ids)
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
-        await pilot.pause(0.2)
-        footer = screen_lines(app)[-1]
-        assert "Read" in footer
-        assert "Open" in footer and "Search" in footer and "Star" in footer
+
+        def footer_offers() -> bool:
+            footer = screen_lines(app)[-1]
+            return all(word in footer for word in ("Read", "Open", "Search", "Star"))
+
+        await wait_until(pilot, footer_offers, timeout=5, what=screen_lines(app)[-1])
 
 
 async def test_the_whole_cursor_row_is_highlighted(seeds: Path, tmp_path: Path) -> None:
@@ -338,9 +217,9 @@ async def test_keys_move_the_cursor_and_the_pane_follows(seeds: Path, tmp_path: 
         ]:
             await pilot.press(key)
             assert articles.cursor == expected, key
-            await pilot.pause(0.1)  # the pane follows once the cursor rests
+            await pane_follows(pilot)  # once the cursor rests
             assert pane_title(app) == titles[expected], key
-        await settle_article(pilot)
+        await settle(pilot)
         assert pane_title(app) == titles[last]
         assert pane(app).article is not None and pane(app).article.title == titles[last]
         assert isinstance(app.focused, ArticleList)
@@ -394,21 +273,18 @@ async def test_a_late_body_load_does_not_replace_the_highlighted_article(seeds: 
         monkeypatch.setattr(view, "show_row", show_row_then_finish_the_old_load)
         try:
             await pilot.press("j")
-            for _ in range(200):
-                if started.is_set():
-                    break
-                await pilot.pause(0.01)
-            assert started.is_set()
+            await wait_until(pilot, started.is_set)
             await pilot.press("j")
-            await pilot.pause(0.2)
             assert article_list(app).cursor == 2
+            # the pane moves on to the third (and lets the second's load end)
+            await wait_until(pilot, lambda: view.row is not None and view.row.id == third.id)
             await pilot.press("y")
             assert app.clipboard == third.url
             assert pane_title(app) == third.title
         finally:
             release.set()
             hold_third.set()
-            await settle_article(pilot)
+            await settle(pilot)
 
 
 async def test_the_cursor_row_stays_on_screen(seeds: Path, tmp_path: Path) -> None:
@@ -429,12 +305,12 @@ async def test_click_selects_a_row_and_double_click_reads(seeds: Path, tmp_path:
         await start(pilot)
         titles = list_titles(app)
         await pilot.click(ArticleList, offset=(10, 4))
-        await settle_article(pilot)
+        await settle(pilot)
         assert article_list(app).cursor == 4
         assert pane_title(app) == titles[4]
         assert app.screen.maximized is None
         await pilot.click(ArticleList, offset=(10, 6), times=2)
-        await settle_article(pilot)
+        await settle(pilot)
         assert article_list(app).cursor == 6
         assert pane_title(app) == titles[6]
         assert isinstance(app.screen.maximized, ArticleView)
@@ -471,7 +347,6 @@ async def choose_topic(pilot, name: str) -> None:
         await pilot.press("down")
     await pilot.press("enter")
     await settle(pilot)
-    await settle_article(pilot)
 
 
 async def test_choosing_a_topic_filters_the_list(seeds: Path, tmp_path: Path) -> None:
@@ -491,6 +366,22 @@ async def test_choosing_a_topic_filters_the_list(seeds: Path, tmp_path: Path) ->
         await choose_topic(pilot, "All")
         assert article_list(app).count == 46
         assert flat(shown(app.screen.query_one("#list-header", Static))).startswith("All · 46")
+
+
+async def test_a_topic_named_like_the_unread_view_opens_that_topic(tmp_path: Path) -> None:
+    """The sidebar's entries are values: a topic whose name is "\\0unread" (the
+    string that used to stand for the Unread view) is a topic like any other."""
+    folder = tmp_path / "news"
+    write(folder, "odd.md", article("Oddly tagged", quality=20, topics=r'["\0unread"]'))
+    write(folder, "plain.md", article("Plain", quality=10, topics="[Other]"))
+    app = build(folder, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        entries = [text.rsplit(" ", 1)[0] for text in option_texts(app.screen.query_one(TopicList))]
+        assert entries[:3] == ["All", "Unread", "Starred"] and "unread" in entries[3:]
+        await choose_topic(pilot, "unread")  # the topic, shown without its NUL
+        assert list_titles(app) == ["Oddly tagged"]
+        assert flat(shown(app.screen.query_one("#list-header", Static))).startswith("unread · 1")
 
 
 # -- reading -------------------------------------------------------------------------
@@ -538,7 +429,7 @@ async def test_related_link_in_library_opens_inside_reader(seeds: Path, tmp_path
         assert pane_title(app) == RELATED_IN_LIBRARY
         assert "Revenue rose sharply again" in pane_text(app)
         assert isinstance(app.screen.maximized, ArticleView)
-        assert len(app.screen.view.history) == 1
+        assert len(pane(app).history) == 1
         await press(pilot, "escape")  # back to the article the link was in
         assert pane_title(app) == TOP_TITLE
         assert isinstance(app.screen.maximized, ArticleView)
@@ -561,7 +452,7 @@ async def test_related_links_can_be_followed_two_deep(seeds: Path, tmp_path: Pat
         assert pane_title(app) == TOP_TITLE
         await press(pilot, "1")
         assert pane_title(app) == RELATED_IN_LIBRARY
-        assert len(app.screen.view.history) == 2
+        assert len(pane(app).history) == 2
         await press(pilot, "escape")
         assert pane_title(app) == TOP_TITLE
         await press(pilot, "backspace")
@@ -574,7 +465,7 @@ async def test_related_links_can_be_followed_two_deep(seeds: Path, tmp_path: Pat
     browser.assert_not_started()
 
 
-async def test_related_link_outside_goes_to_the_browser(seeds: Path, tmp_path: Path, browser: Browser) -> None:
+async def test_related_link_outside_goes_to_the_browser(seeds: Path, tmp_path: Path, browser: Browser, notices) -> None:
     app = build(seeds, tmp_path, browser)
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
@@ -582,7 +473,7 @@ async def test_related_link_outside_goes_to_the_browser(seeds: Path, tmp_path: P
         assert browser.wait_for(1) == [[RELATED_OUTSIDE]]
         assert pane_title(app) == TOP_TITLE
         assert app.screen.maximized is None
-        assert ("information", "Opened in the browser", RELATED_OUTSIDE) in notices(app)
+        assert ("information", "Opened in the browser", RELATED_OUTSIDE) in said(notices)
 
 
 async def test_enter_on_a_related_item_follows_it(seeds: Path, tmp_path: Path, browser: Browser) -> None:
@@ -607,23 +498,23 @@ async def test_enter_on_a_related_item_follows_it(seeds: Path, tmp_path: Path, b
     assert len(browser.calls()) == 1
 
 
-async def test_a_missing_related_number_only_says_so(seeds: Path, tmp_path: Path, browser: Browser) -> None:
+async def test_a_missing_related_number_only_says_so(seeds: Path, tmp_path: Path, browser: Browser, notices) -> None:
     app = build(seeds, tmp_path, browser)
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
         await press(pilot, "5")
-        assert any(severity == "warning" and "5" in message for severity, _, message in notices(app))
+        assert any(severity == "warning" and "5" in message for severity, _, message in said(notices))
         assert pane_title(app) == TOP_TITLE
         assert app.screen.maximized is None
-        assert app.screen.view.history == []
+        assert pane(app).history == []
         # An article with no related links at all.
         titles = list_titles(app)
         target = titles.index("Small Probe Reaches Near-Earth Asteroid After Three-Year Cruise")
         await pilot.click(ArticleList, offset=(10, target))
-        await settle_article(pilot)
+        await settle(pilot)
         assert pane_title(app) == titles[target]
         await press(pilot, "1")
-        assert any("no related links" in message for _, _, message in notices(app))
+        assert any("no related links" in message for _, _, message in said(notices))
         assert pane_title(app) == titles[target]
     browser.assert_not_started()
 
@@ -641,7 +532,7 @@ async def test_related_items_in_the_library_are_marked(seeds: Path, tmp_path: Pa
 # -- links: open and copy -----------------------------------------------------------
 
 
-async def test_o_opens_the_web_url_else_the_original_url(tmp_path: Path, browser: Browser) -> None:
+async def test_o_opens_the_web_url_else_the_original_url(tmp_path: Path, browser: Browser, notices) -> None:
     folder = tmp_path / "news"
     write(folder, "a.md", article("Both links", quality=90, webUrl="https://web.example/a", originalUrl="https://orig.example/a"))
     write(folder, "b.md", article("Original only", quality=80, originalUrl="https://orig.example/b"))
@@ -654,9 +545,8 @@ async def test_o_opens_the_web_url_else_the_original_url(tmp_path: Path, browser
         await press(pilot, "j", "o")
         assert browser.wait_for(2)[1] == ["https://orig.example/b"]
         await press(pilot, "j", "o")
-        assert any(severity == "error" and "no link" in message for severity, _, message in notices(app))
-    time.sleep(0.3)
-    assert len(browser.calls()) == 2
+        assert any(severity == "error" and "no link" in message for severity, _, message in said(notices))
+    assert len(browser.launched) == 2  # the third had no link: no browser
 
 
 @pytest.mark.parametrize(
@@ -680,12 +570,12 @@ async def test_o_hands_shell_syntax_over_as_one_plain_argument(tmp_path: Path, b
         await start(pilot)
         await press(pilot, "o")
         assert browser.wait_for(1) == [[url]]
-    time.sleep(0.2)
+    assert browser.launched == [[str(browser.script), url]]  # no shell between: nothing else ran
     assert list(work.iterdir()) == []
     assert not [p for p in tmp_path.rglob("pwned*")]
 
 
-async def test_o_refuses_links_that_are_not_http(tmp_path: Path, browser: Browser) -> None:
+async def test_o_refuses_links_that_are_not_http(tmp_path: Path, browser: Browser, notices) -> None:
     refused = [
         "javascript:alert(document.cookie)",
         "JavaScript:alert(1)",
@@ -702,24 +592,24 @@ async def test_o_refuses_links_that_are_not_http(tmp_path: Path, browser: Browse
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
         for n, url in enumerate(refused):
-            await pilot.pause(0.1)  # the pane follows the cursor once it rests
+            await pane_follows(pilot)  # once the cursor rests
             assert pane_title(app) == f"Link {n}"
-            before = len(notices(app))
+            before = len(said(notices))
             await pilot.press("o")
-            new = notices(app)[before:]
+            new = said(notices)[before:]
             assert [severity for severity, _, _ in new] == ["error"], url
             assert "refused" in new[0][2], url
             await pilot.press("j")
     browser.assert_not_started()
 
 
-async def test_y_copies_the_link(seeds: Path, tmp_path: Path, browser: Browser) -> None:
+async def test_y_copies_the_link(seeds: Path, tmp_path: Path, browser: Browser, notices) -> None:
     app = build(seeds, tmp_path, browser)
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
         await press(pilot, "y")
         assert app.clipboard == TOP_URL
-        assert ("information", "Link copied", TOP_URL) in notices(app)
+        assert ("information", "Link copied", TOP_URL) in said(notices)
     browser.assert_not_started()
 
 
@@ -731,8 +621,7 @@ async def test_i_shows_the_raw_fields_without_the_secured_payload(seeds: Path, t
     app = build(seeds, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
-        await pilot.press("i")
-        await settle(pilot, 0.2)  # read in a worker
+        await press(pilot, "i")  # read in a worker
         assert isinstance(app.screen, RawScreen)
         raw = shown(app.screen.query_one("#raw-text", Static))
         assert f'title: {TOP_TITLE}' in raw or f"title: '{TOP_TITLE}'" in raw
@@ -798,18 +687,14 @@ async def palette_choose(pilot, typed: str, wanted: str) -> None:
     assert isinstance(app.screen, CommandPalette)
     await pilot.press(*typed)
     results = app.screen.query_one("CommandList", OptionList)
-    index = None
-    for _ in range(100):
-        await pilot.pause(0.05)
-        texts = option_texts(results)
-        index = next((i for i, text in enumerate(texts) if text.startswith(wanted)), None)
-        if index is not None:
-            break
-    assert index is not None, option_texts(results)
-    results.highlighted = index
+
+    def found() -> int | None:
+        return next((i for i, text in enumerate(option_texts(results)) if text.startswith(wanted)), None)
+
+    await wait_until(pilot, lambda: found() is not None, timeout=10, what=f"{wanted!r} not offered")
+    results.highlighted = found()
     await pilot.press("enter")
     await settle(pilot)
-    await settle_article(pilot)
 
 
 async def test_palette_offers_topics(seeds: Path, tmp_path: Path) -> None:
@@ -880,13 +765,13 @@ async def test_text_from_files_is_shown_as_text(tmp_path: Path) -> None:
         assert "pwned" not in screen  # a window title is dropped with its command
         # Reading, raw view, help and the palette: still no control characters.
         for keys in (["enter"], ["escape", "i"], ["escape", "ctrl+p", *"bold"]):
-            await pilot.press(*keys)
-            await pilot.pause(0.1)
+            await press(pilot, *keys)
+            if isinstance(app.screen, CommandPalette):  # its search runs in tasks of its own
+                await wait_until(pilot, lambda: any("[bold red]x[/]" in line for line in screen_lines(app)))
             svg = app.export_screenshot()
             for char in UNSAFE:
                 assert char not in svg, (keys, repr(char))
         assert isinstance(app.screen, CommandPalette)
-        assert any("[bold red]x[/]" in line for line in screen_lines(app))
 
 
 # -- sizes ---------------------------------------------------------------------------
@@ -903,7 +788,7 @@ async def test_80x24_stacks_the_panes_and_t_shows_the_topics(seeds: Path, tmp_pa
         assert articles.region.height >= 5 and view.region.height >= 5
         assert pane_title(app) == TOP_TITLE
         await pilot.press("j")
-        await pilot.pause(0.1)
+        await pane_follows(pilot)
         assert pane_title(app) == list_titles(app)[1]
 
         await pilot.press("t")
@@ -914,7 +799,6 @@ async def test_80x24_stacks_the_panes_and_t_shows_the_topics(seeds: Path, tmp_pa
         await pilot.press("down", "down", "down", "down")  # past Unread and Starred
         await pilot.press("enter")  # choosing hides the topics again
         await settle(pilot)
-        await settle_article(pilot)
         assert articles.region.height > 0 and topics.region.area == 0
         assert article_list(app).count == 9  # Policy
         await pilot.press("t", "t")
@@ -935,9 +819,9 @@ async def test_tiny_terminals_do_not_crash(seeds: Path, tmp_path: Path, browser:
     async with app.run_test(size=size) as pilot:
         await start(pilot)
         await pilot.press("j", "G", "ctrl+u", "enter")
-        await settle_article(pilot)
+        await settle(pilot)
         await pilot.press("j", "ctrl+d", "1", "escape", "escape", "t", "tab", "t", "question_mark", "escape", "i", "escape", "shift+tab", "escape", "k")
-        await settle_article(pilot)
+        await settle(pilot)
         app.export_screenshot()
         assert app.is_running
         assert isinstance(app.screen, MainScreen)
@@ -968,7 +852,7 @@ async def test_resizing_while_pressing_keys(seeds: Path, tmp_path: Path) -> None
             await pilot.pause()
             await pilot.press(key)
         await pilot.press("escape", "escape", "j")
-        await settle_article(pilot)
+        await settle(pilot)
         assert app.is_running
         assert app.screen.maximized is None
         articles, view = article_list(app), pane(app)
@@ -1023,7 +907,7 @@ async def test_a_broken_file_does_not_hide_the_good_ones(tmp_path: Path) -> None
         assert app.is_running
 
 
-async def test_a_file_deleted_after_indexing(tmp_path: Path, browser: Browser) -> None:
+async def test_a_file_deleted_after_indexing(tmp_path: Path, browser: Browser, notices) -> None:
     folder = tmp_path / "news"
     write(folder, "a.md", article("Stays", quality=50))
     gone = write(folder, "b.md", article("Goes away", quality=40, webUrl="https://gone.example/b"))
@@ -1036,7 +920,7 @@ async def test_a_file_deleted_after_indexing(tmp_path: Path, browser: Browser) -
         assert "can no longer be read" in pane_text(app)
         await press(pilot, "enter")
         await press(pilot, "1")
-        assert any("no related links" in message for _, _, message in notices(app))
+        assert any("no related links" in message for _, _, message in said(notices))
         await press(pilot, "i")
         assert isinstance(app.screen, RawScreen)
         assert "cannot be read" in shown(app.screen.query_one("#raw-text", Static))
@@ -1066,25 +950,22 @@ async def test_first_run_fills_the_list_and_keys_work_meanwhile(tmp_path: Path) 
     library = Library([folder], cache_dir=tmp_path / "cache", workers=1)
     refresh = library.refresh
 
-    def held_refresh(progress=None):
+    def held_refresh(progress=None, cancelled=None):
         def report(done: int, todo: int) -> None:
             if progress is not None:
                 progress(done, todo)
             if done == 0 and todo:
                 gate.wait(30)
 
-        return refresh(report)
+        return refresh(progress=report, cancelled=cancelled)
 
     library.refresh = held_refresh
-    app = make_app([folder], now=NOW, library=library)
-    app.animation_level = "none"
+    app = build(folder, tmp_path, library=library)
     try:
         async with app.run_test(size=SIZE) as pilot:
             screen = app.screen
-            for _ in range(100):  # until the refresh is held at its first report (slow machines)
-                await pilot.pause(0.05)
-                if screen.query_one("#progress").display:
-                    break
+            # until the refresh is held at its first report
+            await wait_until(pilot, lambda: screen.query_one("#progress").display)
             assert any(w.is_running and w.group == "refresh" for w in app.workers)
             assert "indexing" in flat(shown(screen.query_one("#list-header", Static)))
             assert "Indexing articles" in shown(article_list(app))
@@ -1096,7 +977,6 @@ async def test_first_run_fills_the_list_and_keys_work_meanwhile(tmp_path: Path) 
             assert app.screen is screen
             gate.set()
             await settle(pilot)
-            await settle_article(pilot)
             assert article_list(app).count == total
             assert "indexing" not in flat(shown(screen.query_one("#list-header", Static)))
             assert not screen.query_one("#progress").display
@@ -1113,18 +993,16 @@ FIRST_RUN = """
 import asyncio, sys
 from datetime import datetime, timezone
 from reader.app import make_app
-from reader.index import Library
+from reader.store import Library
 
 async def main():
     library = Library([sys.argv[1]], cache_dir=sys.argv[2], workers=2)
     app = make_app([sys.argv[1]], now=datetime(2026, 11, 25, 12, tzinfo=timezone.utc), library=library)
     async with app.run_test(size=(120, 40)) as pilot:
-        for _ in range(200):
-            await pilot.pause(0.05)
-            await app.workers.wait_for_complete()
-            if not app.screen._indexing and app.screen.query_one("ArticleList").count:
+        for _ in range(600):  # until the index is built and listed (a minute at most)
+            await pilot.pause(0.1)
+            if not app.screen.indexing and app.screen.query_one("ArticleList").count:
                 break
-        await pilot.pause(0.1)
         print("count", app.screen.query_one("ArticleList").count)
 
 asyncio.run(main())

@@ -10,7 +10,6 @@ chmod too when not root).
 
 from __future__ import annotations
 
-import asyncio
 import errno
 import os
 import signal
@@ -18,17 +17,19 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
 import helpers_faults
 from conftest import article, write
+from helpers_app import NOW, press, wait_until
 from reader import parse
 from reader.store import NotIndexed, records, schema
 from reader.store import refresh as refresh_module
 from reader.app import make_app
+from reader.config import Config
+from reader.messages import FilesChanged
 from reader.store import Library
 from reader.store.db import Database
 from reader.query import parse_query
@@ -36,7 +37,6 @@ from reader.sqlite import sqlite3
 from reader.state import State, identity
 from reader.widgets.article_list import ArticleList
 
-NOW = datetime(2026, 11, 25, 12, tzinfo=timezone.utc)
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -400,7 +400,7 @@ def test_a_read_only_cache_gives_the_articles_and_one_line(small, tmp_path, monk
     assert len(notices) == 1 and "cannot be written" in notices[0] and "\n" not in notices[0]
 
 
-async def test_a_cache_damaged_while_the_app_runs_is_rebuilt(tmp_path):
+async def test_a_cache_damaged_while_the_app_runs_is_rebuilt(tmp_path, notices):
     lib = tmp_path / "lib"
     for n in range(120):
         write(lib, f"a{n:03}.md", article(f"Story {n:03}", quality=n % 100, body="text " * 300))
@@ -417,10 +417,10 @@ async def test_a_cache_damaged_while_the_app_runs_is_rebuilt(tmp_path):
             handle.write(os.urandom(db_path.stat().st_size))
         articles.forget_rows()
         await pilot.press("s", "j", "j", "s")
-        await wait_until(pilot, lambda: any("damaged" in n.message for n in app._notifications))
+        await wait_until(pilot, lambda: any("damaged" in n.message for n in notices))
         await wait_until(pilot, lambda: articles.count == 120 and articles.current_row is not None)
         assert app.is_running
-        messages = [n.message for n in app._notifications]
+        messages = [n.message for n in notices]
         assert len(messages) == 1, messages
         assert str(db_path) in messages[0]
 
@@ -559,35 +559,34 @@ def _mark_many(path: str, name: str) -> None:
                 state.toggle_starred(f"{name}-{n}")
 
 
-async def test_a_locked_state_file_in_the_app_says_so_and_keeps_earlier_marks(tmp_path, xdg_dirs, monkeypatch):
+async def test_a_locked_state_file_in_the_app_says_so_and_keeps_earlier_marks(tmp_path, xdg_dirs, notices):
     lib = tmp_path / "lib"
     write(lib, "a.md", article("First", quality=2))
     write(lib, "b.md", article("Second", quality=1))
-    app = make_app([lib], cache_dir=tmp_path / "cache", now=NOW, watch=False)
-    app.mark_read_on_open = False
-    app.state.timeout = 0.2
-    app.state._db.execute("PRAGMA busy_timeout = 200")
+    state = State(timeout=0.2)  # the user's state file, giving up on a lock after 0.2 s
+    app = make_app([lib], cache_dir=tmp_path / "cache", now=NOW, watch=False, config=Config(mark_read_on_open=False), state=state)
     async with app.run_test(size=(120, 30)) as pilot:
         articles = app.screen.query_one(ArticleList)
         await wait_until(pilot, lambda: articles.count == 2)
-        await pilot.press("f")  # star the first
+        await press(pilot, "f")  # star the first
         assert app.state.is_starred("path:a.md")
         holder = sqlite3.connect(app.state.path, isolation_level=None)
         holder.execute("BEGIN IMMEDIATE")
         try:
             await pilot.press("j", "f")
-            await pilot.pause(0.3)
-            errors = [n.message for n in app._notifications if n.severity == "error"]
+            await wait_until(pilot, lambda: any(n.severity == "error" for n in notices))
+            errors = [n.message for n in notices if n.severity == "error"]
             assert len(errors) == 1 and str(app.state.path) in errors[0] and "locked" in errors[0]
+            assert articles.marks_of(articles.current_row.id).starred is False  # the star shown at once is taken back
         finally:
             holder.close()
-        await pilot.press("f")  # the lock gone, starring works again
+        await press(pilot, "f")  # the lock gone, starring works again
         assert app.is_running
     with State(app.state.path) as state:
         assert state.all_starred() == {"path:a.md", "path:b.md"}
 
 
-async def test_a_damaged_state_file_is_named_set_aside_and_the_app_runs(tmp_path, xdg_dirs):
+async def test_a_damaged_state_file_is_named_set_aside_and_the_app_runs(tmp_path, xdg_dirs, notices):
     lib = tmp_path / "lib"
     write(lib, "a.md", article("First"))
     path = xdg_dirs["XDG_DATA_HOME"] / "reader" / "state.sqlite3"
@@ -598,8 +597,8 @@ async def test_a_damaged_state_file_is_named_set_aside_and_the_app_runs(tmp_path
     async with app.run_test(size=(120, 30)) as pilot:
         articles = app.screen.query_one(ArticleList)
         await wait_until(pilot, lambda: articles.count == 1)
-        await pilot.press("f")
-        messages = [n.message for n in app._notifications]
+        await press(pilot, "f")
+        messages = [n.message for n in notices]
         assert any(str(path) in m and "moved it to" in m for m in messages), messages
     aside = [p for p in path.parent.iterdir() if ".damaged-" in p.name and not p.name.endswith(("-wal", "-shm"))]
     assert len(aside) == 1 and aside[0].read_bytes() == garbage
@@ -608,15 +607,6 @@ async def test_a_damaged_state_file_is_named_set_aside_and_the_app_runs(tmp_path
 
 
 # -- the running app: signals, workers, a folder removed ----------------------------------
-
-
-async def wait_until(pilot, condition, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("the app never got there")
 
 
 def _starred(path: Path) -> set[str]:
@@ -698,7 +688,7 @@ async def test_a_worker_process_dying_during_the_apps_refresh(tmp_path, monkeypa
         assert app.is_running and articles.current_row is not None
 
 
-async def test_a_refresh_that_fails_is_reported_and_the_app_goes_on(tmp_path, monkeypatch):
+async def test_a_refresh_that_fails_is_reported_and_the_app_goes_on(tmp_path, monkeypatch, notices):
     lib = tmp_path / "lib"
     write(lib, "a.md", article("Still here", quality=1))
     app = make_app([lib], cache_dir=tmp_path / "cache", now=NOW, watch=False)
@@ -706,34 +696,33 @@ async def test_a_refresh_that_fails_is_reported_and_the_app_goes_on(tmp_path, mo
         articles = app.screen.query_one(ArticleList)
         await wait_until(pilot, lambda: articles.count == 1)
 
-        def broken(progress=None):
+        def broken(*args, **kwargs):
             raise OSError(errno.EIO, "Input/output error")
 
         monkeypatch.setattr(app.library, "refresh", broken)
-        app.screen.refresh_index()
-        await wait_until(pilot, lambda: any("could not be refreshed" in n.message for n in app._notifications))
+        app.screen.post_message(FilesChanged())  # as the folder watch says
+        await wait_until(pilot, lambda: any("could not be refreshed" in n.message for n in notices))
         await pilot.press("j", "s")
         assert app.is_running and articles.count == 1
 
 
-async def test_the_library_folder_removed_and_brought_back(tmp_path):
+async def test_the_library_folder_removed_and_brought_back(tmp_path, notices):
     lib = tmp_path / "news"
     write(lib, "a.md", article("Before", quality=1))
     app = make_app([lib], cache_dir=tmp_path / "cache", now=NOW)
     async with app.run_test(size=(120, 30)) as pilot:
         articles = app.screen.query_one(ArticleList)
-        await wait_until(pilot, lambda: articles.count == 1 and app.screen.watcher is not None)
-        await asyncio.sleep(0.3)
+        await wait_until(pilot, lambda: articles.count == 1 and app.screen.watcher is not None and app.screen.watcher.mode != "off")
         subprocess.run(["rm", "-rf", str(lib)], check=True)
         await wait_until(pilot, lambda: articles.count == 0)
-        await wait_until(pilot, lambda: any(str(lib) in n.message for n in app._notifications))
+        await wait_until(pilot, lambda: any(str(lib) in n.message for n in notices))
         await pilot.press("j", "enter", "escape", "s")
         assert app.is_running
         write(lib, "b.md", article("After", quality=2))  # the folder comes back
         await wait_until(pilot, lambda: articles.count == 1)
         assert articles.current_row.title == "After"
         # The list may fill (from the refresh's progress) a moment before the notice.
-        await wait_until(pilot, lambda: any("is back" in n.message for n in app._notifications))
+        await wait_until(pilot, lambda: any("is back" in n.message for n in notices))
 
 
 def test_a_parser_failure_on_the_one_changed_file_is_reported_not_raised(tmp_path, cache_dir, monkeypatch):

@@ -3,28 +3,16 @@
 from __future__ import annotations
 
 import shutil
-from datetime import datetime, timezone
+import threading
 from pathlib import Path
 
 import pytest
-from textual.worker import WorkerCancelled
 
 from conftest import SEEDS, article, write
-from reader.app import make_app
+from helpers_app import article_list, build, header, listed, main_screen, press, settle, wait_until
+from reader.messages import ListCompleted
 from reader.query import parse_query
 from reader.widgets.article_list import ArticleList
-
-NOW = datetime(2026, 11, 25, 12, tzinfo=timezone.utc)
-
-
-async def settle(pilot) -> None:
-    for _ in range(3):
-        await pilot.pause(0.15)
-        try:
-            await pilot.app.workers.wait_for_complete()
-        except WorkerCancelled:
-            pass
-    await pilot.pause(0.05)
 
 
 @pytest.fixture
@@ -34,42 +22,39 @@ def seeds(tmp_path: Path) -> Path:
     return folder
 
 
-def build(folder: Path, tmp_path: Path):
-    app = make_app([folder], cache_dir=tmp_path / "cache", now=NOW, watch=False)
-    app.animation_level = "none"
-    return app
+def unwatched(folder: Path, tmp_path: Path):
+    return build(folder, tmp_path, watch=False)
 
 
-def listed(app) -> list:
-    articles = app.screen.query_one(ArticleList)
-    return app.screen.rows_with_marks(list(articles.ids))
+def shown_rows(app) -> list:
+    return [row for row, _ in listed(app)]
 
 
-def header(app) -> str:
-    return str(app.screen.query_one("#list-header").render())
+def key(app, row) -> str:
+    return main_screen(app).list_pane.mark_key(row)
 
 
 async def test_search_follows_typing_and_keeps_the_last_good_result(seeds: Path, tmp_path: Path) -> None:
-    app = build(seeds, tmp_path)
+    app = unwatched(seeds, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        total = len(listed(app))
+        total = len(shown_rows(app))
         await pilot.press("slash", *"quantum")
         await settle(pilot)
-        found = listed(app)
+        found = shown_rows(app)
         assert 0 < len(found) < total
         assert all("quantum" in (r.title + " " + (r.excerpt or "") + " " + " ".join(r.topics)).lower() or r.has_body for r in found)
         # Half-typed, the quote is not closed yet: an error, then a result.
         await pilot.press(*' topic:"Quantum Computing"')
         await settle(pilot)
-        assert 0 < len(listed(app)) <= len(found)
-        before = [r.id for r in listed(app)]
+        assert 0 < len(shown_rows(app)) <= len(found)
+        before = [r.id for r in shown_rows(app)]
         # A malformed qualifier arrives at once (as if pasted).
         app.screen.query_one("#search-input").insert_text_at_cursor(" quality:>>")
         await settle(pilot)
         error = app.screen.query_one("#search-error")
         assert error.display and "quality" in str(error.render())
-        assert [r.id for r in listed(app)] == before  # the last good result stays
+        assert [r.id for r in shown_rows(app)] == before  # the last good result stays
         for _ in " quality:>>":
             await pilot.press("backspace")
         await pilot.press("enter")
@@ -78,13 +63,13 @@ async def test_search_follows_typing_and_keeps_the_last_good_result(seeds: Path,
         assert app.focused is app.screen.query_one(ArticleList)
         await pilot.press("slash", "escape")
         await settle(pilot)
-        assert len(listed(app)) == total
+        assert len(shown_rows(app)) == total
 
 
 async def test_keys_typed_in_one_burst_after_slash_reach_the_search_bar(seeds: Path, tmp_path: Path) -> None:
     from textual import events
 
-    app = build(seeds, tmp_path)
+    app = unwatched(seeds, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         sort_before = header(app)
@@ -98,13 +83,13 @@ async def test_keys_typed_in_one_burst_after_slash_reach_the_search_bar(seeds: P
 
 
 async def test_search_history_is_kept_between_runs(seeds: Path, tmp_path: Path) -> None:
-    app = build(seeds, tmp_path)
+    app = unwatched(seeds, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("slash", *"satellite", "enter")
         await settle(pilot)
     app.state.close()
-    again = build(seeds, tmp_path)
+    again = unwatched(seeds, tmp_path)
     async with again.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("slash", "up")
@@ -112,47 +97,47 @@ async def test_search_history_is_kept_between_runs(seeds: Path, tmp_path: Path) 
 
 
 async def test_s_cycles_the_sort_and_S_reverses_it(seeds: Path, tmp_path: Path) -> None:
-    app = build(seeds, tmp_path)
+    app = unwatched(seeds, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert "best first" in header(app)
         await pilot.press("s")
         await settle(pilot)
         assert "newest first" in header(app)
-        dates = [r.published_at for r in listed(app) if r.published_at is not None]
+        dates = [r.published_at for r in shown_rows(app) if r.published_at is not None]
         assert dates == sorted(dates, reverse=True)
-        assert listed(app)[-1].published_at is None  # missing dates last
+        assert shown_rows(app)[-1].published_at is None  # missing dates last
         await pilot.press("S")
         await settle(pilot)
         assert "oldest first" in header(app)
-        dates = [r.published_at for r in listed(app) if r.published_at is not None]
+        dates = [r.published_at for r in shown_rows(app) if r.published_at is not None]
         assert dates == sorted(dates)
-        assert listed(app)[-1].published_at is None  # still last
+        assert shown_rows(app)[-1].published_at is None  # still last
         await pilot.press("s", "s")
         await settle(pilot)
         assert "by title" in header(app)
 
 
 async def test_read_and_starred_marks_survive_a_restart_and_a_reindex(seeds: Path, tmp_path: Path) -> None:
-    app = build(seeds, tmp_path)
+    app = unwatched(seeds, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        first = listed(app)[0]
+        _, first = listed(app)[0]
         assert first.read  # shown, so read
         await pilot.press("j")
         await settle(pilot)
         await pilot.press("f", "m")  # star the second, then mark it unread again
         await settle(pilot)
-        second = listed(app)[1]
+        _, second = listed(app)[1]
         assert second.starred and not second.read
     app.state.close()
     shutil.rmtree(tmp_path / "cache")  # the cache holds no marks
-    again = build(seeds, tmp_path)
+    again = unwatched(seeds, tmp_path)
     async with again.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        rows = listed(again)
-        assert rows[0].read
-        assert rows[1].starred and not rows[1].read
+        marks = [marks for _, marks in listed(again)]
+        assert marks[0].read
+        assert marks[1].starred and not marks[1].read
         again.screen.query_one(ArticleList).move_to(0)
         await pilot.press("n")
         await settle(pilot)
@@ -163,7 +148,7 @@ async def test_a_moved_file_keeps_its_marks(tmp_path: Path) -> None:
     folder = tmp_path / "news"
     write(folder, "a.md", article("Keep me", quality=9, webUrl="https://x.example/keep"))
     write(folder, "b.md", article("Other", quality=1))
-    app = build(folder, tmp_path)
+    app = unwatched(folder, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("f")
@@ -171,11 +156,11 @@ async def test_a_moved_file_keeps_its_marks(tmp_path: Path) -> None:
     app.state.close()
     (folder / "sub").mkdir()
     (folder / "a.md").rename(folder / "sub" / "renamed.md")
-    again = build(folder, tmp_path)
+    again = unwatched(folder, tmp_path)
     async with again.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        [kept] = [r for r in listed(again) if r.title == "Keep me"]
-        assert kept.starred and kept.path.endswith("renamed.md")
+        [(kept, marks)] = [(r, m) for r, m in listed(again) if r.title == "Keep me"]
+        assert marks.starred and kept.path.endswith("renamed.md")
 
 
 def test_is_read_unread_and_starred_in_the_query_language(tmp_path: Path, capsys) -> None:
@@ -202,7 +187,7 @@ def test_is_read_unread_and_starred_in_the_query_language(tmp_path: Path, capsys
     assert titles("-is:starred is:unread") == ["Fresh"]
 
 
-async def test_the_app_follows_the_config(seeds: Path, tmp_path: Path, xdg_dirs) -> None:
+async def test_the_app_follows_the_config(seeds: Path, tmp_path: Path, xdg_dirs, notices) -> None:
     from reader.config import load_config
 
     folder = xdg_dirs["XDG_CONFIG_HOME"] / "reader"
@@ -211,17 +196,16 @@ async def test_the_app_follows_the_config(seeds: Path, tmp_path: Path, xdg_dirs)
         'sort = "date"\nmin_quality = 50\ntheme = "nord"\nmark_read_on_open = false\nbrowser = 12\n\n[keys]\nopen = "O"\n',
         encoding="utf-8",
     )
-    app = make_app([seeds], cache_dir=tmp_path / "cache", now=NOW, watch=False, config=load_config())
-    app.animation_level = "none"
+    app = build(seeds, tmp_path, watch=False, config=load_config())
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        rows = listed(app)
+        rows = shown_rows(app)
         assert rows and all(r.quality is not None and r.quality >= 50 for r in rows)
         assert "newest first" in header(app)
         assert app.theme == "nord"
         assert app.state.all_read() == set()  # showing did not mark anything read
         # The bad value is named with its line, in a notification.
-        assert any("config.toml:5" in n.message and "browser" in n.message for n in app._notifications)
+        assert any("config.toml:5" in n.message and "browser" in n.message for n in notices)
         # The key map applies: O opens, o no longer does.
         assert app.screen.check_action("open_link", ()) is True
         bindings = {b.binding.key for b in app.screen.active_bindings.values() if b.binding.action == "open_link"}
@@ -229,13 +213,13 @@ async def test_the_app_follows_the_config(seeds: Path, tmp_path: Path, xdg_dirs)
 
 
 async def test_quick_filters_show_and_clear_with_one_key(seeds: Path, tmp_path: Path) -> None:
-    app = build(seeds, tmp_path)
+    app = unwatched(seeds, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        total = len(listed(app))
+        total = len(shown_rows(app))
         await pilot.press("plus", "plus", "plus", "plus", "plus")  # quality >= 50
         await settle(pilot)
-        rows = listed(app)
+        rows = shown_rows(app)
         assert rows and all(r.quality is not None and r.quality >= 50 for r in rows)
         assert "quality ≥ 50" in header(app)
         await pilot.press("minus")
@@ -243,18 +227,18 @@ async def test_quick_filters_show_and_clear_with_one_key(seeds: Path, tmp_path: 
         assert "quality ≥ 40" in header(app)
         await pilot.press("u")
         await settle(pilot)
-        assert all(r.published is not False for r in listed(app))
+        assert all(r.published is not False for r in shown_rows(app))
         assert "published only" in header(app)
         await pilot.press("p")
         await settle(pilot)
         app.screen.query_one("#ask-input").value = "northwind"  # in place of the suggestion
         await pilot.press("enter")
         await settle(pilot)
-        rows = listed(app)
+        rows = shown_rows(app)
         assert rows and all("northwind" in (r.provider or "").lower() + (r.domain or "") for r in rows)
         await pilot.press("x")
         await settle(pilot)
-        assert len(listed(app)) == total
+        assert len(shown_rows(app)) == total
         assert "x clears" not in header(app)
 
 
@@ -262,60 +246,62 @@ async def test_a_backspace_while_a_search_runs_leaves_the_list_of_the_bar(seeds:
     """A slow search for "clo" must not land over the list of "cl" after a backspace."""
     import time as clock
 
-    app = build(seeds, tmp_path)
+    app = unwatched(seeds, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         everything = list(app.screen.query_one(ArticleList).ids)
         library = app.library
-        real_ids = library.ids
+        slow_done = threading.Event()
 
-        def slow_ids(query=None, *args, **kwargs):
-            if query is not None and "clo" in query.text:
-                clock.sleep(0.4)  # a big library's prefix search
-            return real_ids(query, *args, **kwargs)
+        def slowed(real):
+            def slow(query=None, *args, **kwargs):
+                if query is not None and "clo" in query.text:
+                    clock.sleep(0.4)  # a big library's prefix search
+                    try:
+                        return real(query, *args, **kwargs)
+                    finally:
+                        slow_done.set()
+                return real(query, *args, **kwargs)
 
-        library.ids = slow_ids
+            return slow
+
+        library.ids = slowed(library.ids)  # the whole list
+        library.first = slowed(library.first)  # a ranked list's first rows
         await pilot.press("slash", "c", "l", "o")
         await pilot.press("backspace")  # "cl": too short to search, the whole library again
-        await pilot.pause(0.7)
+        await wait_until(pilot, slow_done.is_set)  # the slow search ended, and tried to land
         await settle(pilot)
         assert app.screen.query_one("#search-input").value == "cl"
         assert list(app.screen.query_one(ArticleList).ids) == everything
 
 
 async def test_m_pressed_as_the_cursor_lands_is_not_undone_by_mark_read_on_open(seeds: Path, tmp_path: Path) -> None:
-    app = build(seeds, tmp_path)
+    app = unwatched(seeds, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.pause(0.2)
         articles = app.screen.query_one(ArticleList)
         first = articles.current_row
-        assert app.state.is_read(app.screen.key(first))  # shown at start: read
-        await pilot.press("j")
-        await pilot.pause(0.2)
-        await pilot.press("k", "m")  # back onto it, and mark it unread at once
-        await pilot.pause(0.3)
-        await settle(pilot)
-        assert not app.state.is_read(app.screen.key(first))
-        await pilot.press("j")
-        await pilot.pause(0.2)
-        await pilot.press("k")  # shown anew later: read on open again
-        await pilot.pause(0.3)
-        await settle(pilot)
-        assert app.state.is_read(app.screen.key(first))
+        assert app.state.is_read(key(app, first))  # shown at start: read
+        await press(pilot, "j")
+        await pilot.press("k")  # back onto it (the pane follows 60 ms later)...
+        await press(pilot, "m")  # ...and mark it unread at once
+        assert not app.state.is_read(key(app, first))
+        await press(pilot, "j")
+        await press(pilot, "k")  # shown anew later: read on open again
+        assert app.state.is_read(key(app, first))
 
 
 async def test_enter_searches_a_short_last_word_whole(seeds: Path, tmp_path: Path) -> None:
-    app = build(seeds, tmp_path)
+    app = unwatched(seeds, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        total = len(listed(app))
+        total = len(shown_rows(app))
         await pilot.press("slash", "A", "I")
         await settle(pilot)
-        assert len(listed(app)) == total  # while typing, two letters are not searched yet
+        assert len(shown_rows(app)) == total  # while typing, two letters are not searched yet
         await pilot.press("enter")
         await settle(pilot)
-        found = listed(app)
+        found = shown_rows(app)
         assert 0 < len(found) < total
         # the whole word: "AI" in the text, not every word starting with "ai"
         rows = app.library.search(app.screen.current_query())
@@ -331,18 +317,17 @@ async def test_the_pane_waits_for_a_pause_in_the_typing_and_errors_show_over_the
     # A longer pause than the app's 0.4 s, so a slow machine typing the
     # keys below cannot outlast it (it did once in a loaded CI run).
     monkeypatch.setattr(main, "TYPING_PANE_DELAY", 1.5)
-    app = build(seeds, tmp_path)
+    app = unwatched(seeds, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         view = app.screen.query_one(ArticleView)
         shown_before = view.row
         await pilot.press("slash", *"quantum")
-        await pilot.pause(main.PANE_DELAY * 3)  # long enough for a cursor move, not for typing
-        top = listed(app)[0]
-        assert top.id != shown_before.id  # the list has followed the typing...
+        await wait_until(pilot, lambda: article_list(app).current_row.id != shown_before.id)  # the list has followed the typing...
+        top = article_list(app).current_row
         assert view.row.id == shown_before.id  # ...the pane not yet
-        await pilot.pause(main.TYPING_PANE_DELAY + 0.2)
-        assert view.row.id == top.id  # a pause in the typing: the pane shows the top article
+        waited = await wait_until(pilot, lambda: view.row.id == top.id)  # a pause in the typing: the pane shows the top article
+        assert waited > main.PANE_DELAY * 3  # it waited for the typing's pause, longer than for a cursor move
         bar = app.screen.query_one(SearchBar)
         articles = app.screen.query_one(ArticleList)
         place = articles.region
@@ -376,14 +361,14 @@ async def test_the_scrollbar_follows_the_lists_length_as_a_search_narrows_it(tmp
     lib = tmp_path / "lib"
     for n in range(100):
         write(lib, f"s{n:03}.md", article(f"{'Zebra' if n % 40 == 0 else 'Story'} {n:03}", quality=100 - n))
-    app = build(lib, tmp_path)
+    app = unwatched(lib, tmp_path)
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         articles = app.screen.query_one(ArticleList)
         assert articles.show_vertical_scrollbar
         await pilot.press("slash", *"zebra")
         await settle(pilot)
-        assert [r.title for r in listed(app)] == ["Zebra 000", "Zebra 040", "Zebra 080"]
+        assert [r.title for r in shown_rows(app)] == ["Zebra 000", "Zebra 040", "Zebra 080"]
         assert not articles.show_vertical_scrollbar  # three lines: nothing to scroll
         assert articles.max_scroll_y == 0
         await pilot.press("escape")
@@ -399,7 +384,7 @@ async def test_the_scrollbar_follows_the_lists_length_as_a_search_narrows_it(tmp
 
 
 async def test_a_query_longer_than_the_bar_scrolls_to_show_what_is_typed(seeds: Path, tmp_path: Path) -> None:
-    app = build(seeds, tmp_path)
+    app = unwatched(seeds, tmp_path)
     async with app.run_test(size=(60, 30)) as pilot:
         await settle(pilot)
         typed = "quantum computing error correction topic:AI -provider:nobody quality:>=10"
@@ -415,7 +400,7 @@ async def test_searched_words_are_marked_in_the_list_titles(tmp_path: Path) -> N
     lib = tmp_path / "lib"
     write(lib, "a.md", article("Quantum leap, quantum gain", quality=90))
     write(lib, "b.md", article("Classical computing today", quality=80, body="quantum in the body only"))
-    app = build(lib, tmp_path)
+    app = unwatched(lib, tmp_path)
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         await pilot.press("slash", *"quantum")
@@ -441,7 +426,7 @@ async def test_list_lines_fit_the_width_with_long_and_wide_titles(tmp_path: Path
     for n, title in enumerate(titles):
         write(lib, f"t{n}.md", article(title, quality=90 - n, provider='"深層学習ニュース社の長い名前です"'))
     for width in (120, 70, 44, 30):
-        app = build(lib, tmp_path)
+        app = unwatched(lib, tmp_path)
         async with app.run_test(size=(width, 20)) as pilot:
             await settle(pilot)
             articles = app.screen.query_one(ArticleList)
@@ -454,12 +439,12 @@ async def test_list_lines_fit_the_width_with_long_and_wide_titles(tmp_path: Path
 
 
 async def test_enter_on_a_malformed_query_keeps_the_list_and_moves_the_message_off_it(seeds: Path, tmp_path: Path) -> None:
-    app = build(seeds, tmp_path)
+    app = unwatched(seeds, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("slash", *"quantum")
         await settle(pilot)
-        found = [r.id for r in listed(app)]
+        found = [r.id for r in shown_rows(app)]
         assert found
         app.screen.query_one("#search-input").insert_text_at_cursor(" quality:>")  # at once, as if pasted
         await settle(pilot)
@@ -468,7 +453,7 @@ async def test_enter_on_a_malformed_query_keeps_the_list_and_moves_the_message_o
         articles = app.screen.query_one(ArticleList)
         error = app.screen.query_one("#search-error")
         assert app.focused is articles
-        assert [r.id for r in listed(app)] == found  # the last good result stays
+        assert [r.id for r in shown_rows(app)] == found  # the last good result stays
         assert error.display and "quality" in str(error.render())
         # out of the field, the message takes its own lines: the header and the cursor row show
         header_region = app.screen.query_one("#list-header").region
@@ -478,31 +463,31 @@ async def test_enter_on_a_malformed_query_keeps_the_list_and_moves_the_message_o
 
 
 async def test_enter_on_a_malformed_query_does_not_search_its_short_last_good_word(seeds: Path, tmp_path: Path) -> None:
-    app = build(seeds, tmp_path)
+    app = unwatched(seeds, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        everything = [r.id for r in listed(app)]
+        everything = [r.id for r in shown_rows(app)]
         await pilot.press("slash", "a", "i")  # too short to search while typing: the list stays whole
         await settle(pilot)
-        assert [r.id for r in listed(app)] == everything
+        assert [r.id for r in shown_rows(app)] == everything
         app.screen.query_one("#search-input").insert_text_at_cursor(" since:yesterdayish")
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen.query_one("#search-error").display
-        assert [r.id for r in listed(app)] == everything  # Enter did not search "ai" on its own
+        assert [r.id for r in shown_rows(app)] == everything  # Enter did not search "ai" on its own
 
 
 async def test_a_ranked_search_shows_its_best_matches_first_then_the_rest(tmp_path: Path, monkeypatch) -> None:
-    from reader import index
+    from reader.screens import loading
 
-    monkeypatch.setattr(index, "FIRST_PAGE", 12)  # the first screen: twelve rows
+    monkeypatch.setattr(loading, "FIRST_ROWS", 12)  # the first screen: twelve rows
     lib = tmp_path / "lib"
     for n in range(40):
         body = "zebra " * (n % 5 + 1) if n % 2 else "horse"
         # the best article (under the cursor as the search starts) does not match
         write(lib, f"s{n:02}.md", article(f"Story {n:02}", quality=n if n % 2 else n + 100, body=body))
-    app = build(lib, tmp_path)
+    app = unwatched(lib, tmp_path)
     async with app.run_test(size=(120, 12)) as pilot:
         await settle(pilot)
         articles = app.screen.query_one(ArticleList)
@@ -521,20 +506,20 @@ async def test_a_ranked_search_shows_its_best_matches_first_then_the_rest(tmp_pa
         # whole list's length; the rest then joins them without a new list.
         assert shown == [(12, 20)] * 3
         assert articles.complete and articles.count == 20
-        assert list(articles.ids) == list(app.screen.library.ids(parse_query("zebra")))
+        assert list(articles.ids) == list(app.library.ids(parse_query("zebra")))
         assert "20" in header(app)
         assert articles.cursor == 0 and articles.current_row.id == articles.ids[0]
 
 
 async def test_A_marks_every_article_of_the_view_read_even_before_the_list_is_whole(tmp_path: Path, monkeypatch) -> None:
-    from reader import index
+    from reader.screens import loading
     from reader.screens.ask import Confirm
 
-    monkeypatch.setattr(index, "FIRST_PAGE", 3)
+    monkeypatch.setattr(loading, "FIRST_ROWS", 3)
     lib = tmp_path / "lib"
     for n in range(12):
         write(lib, f"s{n:02}.md", article(f"{'Zebra' if n < 8 else 'Horse'} {n:02}", quality=n + 50 if n < 8 else n))
-    app = build(lib, tmp_path)
+    app = unwatched(lib, tmp_path)
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         await pilot.press("slash", *"zebra", "enter")
@@ -545,21 +530,21 @@ async def test_A_marks_every_article_of_the_view_read_even_before_the_list_is_wh
         articles.set_ids(whole[:3], None, len(whole))  # as the screen shows it before the rest is ranked
         assert not articles.complete and articles.count == 8
         await pilot.press("A")
-        await pilot.pause(0.1)
-        assert isinstance(app.screen, Confirm) and "8" in str(app.screen.query_one("Static").render())
+        await wait_until(pilot, lambda: isinstance(app.screen, Confirm))
+        assert "8" in str(app.screen.query_one("Static").render())
         await pilot.press("y")
         await settle(pilot)
-        rows = app.screen.rows_with_marks(list(whole))
-        assert len(rows) == 8 and all(r.read for r in rows)
-        horses = [r for r in app.screen.library.search(parse_query("horse"))]
-        assert not any(app.state.is_read(app.screen.key(r)) for r in horses)
+        marked = main_screen(app).list_pane.marked_rows(list(whole))
+        assert len(marked) == 8 and all(marks.read for _, marks in marked)
+        horses = [r for r in app.library.search(parse_query("horse"))]
+        assert not any(app.state.is_read(key(app, r)) for r in horses)
 
 
 async def test_the_rest_of_a_list_joins_it_without_moving_the_cursor(tmp_path: Path) -> None:
     lib = tmp_path / "lib"
     for n in range(60):
         write(lib, f"s{n:02}.md", article(f"Story {n:02}", quality=n))
-    app = build(lib, tmp_path)
+    app = unwatched(lib, tmp_path)
     async with app.run_test(size=(120, 20)) as pilot:
         await settle(pilot)
         articles = app.screen.query_one(ArticleList)
@@ -579,13 +564,13 @@ async def test_the_rest_of_a_list_joins_it_without_moving_the_cursor(tmp_path: P
 
 
 async def test_a_ranked_list_reloaded_keeps_an_article_far_down_under_the_cursor(tmp_path: Path, monkeypatch) -> None:
-    from reader import index
+    from reader.screens import loading
 
-    monkeypatch.setattr(index, "FIRST_PAGE", 3)
+    monkeypatch.setattr(loading, "FIRST_ROWS", 3)
     lib = tmp_path / "lib"
     for n in range(40):
         write(lib, f"s{n:02}.md", article(f"Story {n:02}", quality=n, body="zebra " * (n % 6 + 1)))
-    app = build(lib, tmp_path)
+    app = unwatched(lib, tmp_path)
     async with app.run_test(size=(120, 20)) as pilot:
         await settle(pilot)
         await pilot.press("slash", *"zebra", "enter")
@@ -604,19 +589,19 @@ async def test_the_rest_of_an_older_list_does_not_replace_a_newer_one(tmp_path: 
     lib = tmp_path / "lib"
     for n in range(20):
         write(lib, f"s{n:02}.md", article(f"{'Zebra' if n % 2 else 'Horse'} {n:02}", quality=n))
-    app = build(lib, tmp_path)
+    app = unwatched(lib, tmp_path)
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         screen = app.screen
         articles = screen.query_one(ArticleList)
         everything = articles.ids
         articles.set_ids(everything[:4], None, len(everything))  # a first screen, its rest on the way
-        stale = screen._loads
+        stale = screen.list_pane.loads
         await pilot.press("slash", *"zebra", "enter")  # a newer list meanwhile
         await settle(pilot)
         zebras = list(articles.ids)
         assert len(zebras) == 10
-        screen._finish_ids(everything, stale)  # the older list's rest arrives late
-        await pilot.pause(0.05)
+        screen.list_pane.post_message(ListCompleted(stale, everything))  # the older list's rest arrives late
+        await pilot.pause()
         assert list(articles.ids) == zebras and articles.count == 10
         assert not articles.finish(everything)  # a whole list takes no "rest"

@@ -13,7 +13,6 @@ import io
 import json
 import os
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,7 @@ from hypothesis import strategies as st
 
 from hostile_corpus import BAD, FORBIDDEN, HUGE_BODY_BYTES, REFUSED_URLS, SHELL_URL, write_corpus
 from reader.cli import main
-from test_app import Browser, article_list, build, notices, pane, pane_text, pane_title, settle, settle_article
+from helpers_app import Browser, article_list, build, pane, pane_follows, pane_text, pane_title, press, settle, wait_until
 
 SGR = re.compile(r"\x1b\[[0-9;]*m")  # the colours Rich itself writes to a terminal
 
@@ -139,10 +138,7 @@ async def show(pilot, app, title: str) -> None:
     articles = article_list(app)
     rows = app.library.rows(articles.ids)
     articles.move_to(next(i for i, r in enumerate(rows) if r.title == title))
-    started = time.monotonic()
-    while (pane(app).article is None or pane(app).article.title != title) and time.monotonic() - started < 20:
-        await pilot.pause(0.05)
-    assert pane(app).article is not None and pane(app).article.title == title
+    await wait_until(pilot, lambda: pane(app).article is not None and pane(app).article.title == title, what=title)
 
 SVG_FORBIDDEN = ("&#27;", "&#x1b;", "&#155;", "&#x9b;", "&#7;", "&#x7;", "&#8238;", "&#x202e;", "\x1b", "\x9b", "\u202e", "\u2067")
 
@@ -164,20 +160,15 @@ async def test_the_app_shows_every_hostile_article_as_inert_text(corpus, tmp_pat
         for index in range(count):
             if index:
                 await pilot.press("j")
-            started = time.monotonic()
-            await settle_article(pilot)
-            while pane(app).article is None and time.monotonic() - started < 20:
-                await pilot.pause(0.05)
+            await pane_follows(pilot)
             assert pane(app).article is not None, listed_titles[index]
             assert pane_title(app), listed_titles[index]
             assert_screen_inert(app, listed_titles[index])
         # the raw view and the help screen, on the worst article
         articles.move_to(listed_titles.index(next(t for t in listed_titles if t.startswith("Escapes"))))
-        await settle_article(pilot)
-        await pilot.pause(0.1)
+        await settle(pilot)
         for key in ("i", "escape", "question_mark", "escape", "enter"):
-            await pilot.press(key)
-            await pilot.pause(0.1)
+            await press(pilot, key)
             assert_screen_inert(app, key)
         assert "Escapes cleared titled red" in pane_text(app) and "pwned" not in pane_text(app)
 
@@ -188,11 +179,9 @@ async def test_the_app_shows_a_huge_body_in_part(corpus, tmp_path):
         await settle(pilot)
         articles = article_list(app)
         await show(pilot, app, "A huge body")
-        await pilot.press("enter", "G")  # read it, to the end: the note says what was left out
-        await pilot.pause(0.2)
+        await press(pilot, "enter", "G")  # read it, to the end: the note says what was left out
         assert "shortened" in pane_text(app)
-        await pilot.press("escape", "j")  # and the app still answers
-        await settle_article(pilot)
+        await press(pilot, "escape", "j")  # and the app still answers
         assert pane_title(app) != "A huge body"
         assert articles.cursor > 0
 
@@ -203,9 +192,7 @@ async def test_the_raw_view_of_a_billion_laughs_answers(corpus, tmp_path):
         await settle(pilot)
         await show(pilot, app, "Laughs")
         await pilot.press("i")
-        started = time.monotonic()
-        while "Reading" in str(app.screen.query_one("#raw-text").render()) and time.monotonic() - started < 30:
-            await pilot.pause(0.05)
+        await wait_until(pilot, lambda: "Reading" not in str(app.screen.query_one("#raw-text").render()))
         raw = str(app.screen.query_one("#raw-text").render())
         assert "secured: <encrypted payload, a list, not shown>" in raw
         assert len(raw) < 100_000  # the aliases are shown as aliases, never expanded
@@ -213,22 +200,21 @@ async def test_the_raw_view_of_a_billion_laughs_answers(corpus, tmp_path):
         assert app.is_running
 
 
-async def test_only_http_links_open_and_shell_syntax_stays_one_argument(corpus, tmp_path):
-    browser = Browser(tmp_path)
+async def test_only_http_links_open_and_shell_syntax_stays_one_argument(corpus, tmp_path, monkeypatch, notices):
+    browser = Browser(tmp_path, monkeypatch)
     marker = Path("/tmp/reader-pwned")
     marker.unlink(missing_ok=True)
     app = build(corpus, tmp_path, browser)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await show(pilot, app, "Links that must not open")
-        before = len(notices(app))
+        before = len(notices)
         await pilot.press("o")
         for number in range(1, len(REFUSED_URLS) + 1):
             await pilot.press(str(number))
-        await pilot.pause(0.1)
-        new = notices(app)[before:]
-        assert [severity for severity, _, _ in new] == ["error"] * (len(REFUSED_URLS) + 1)
-        assert any("javascript" in message for _, _, message in new)
+        new = notices[before:]
+        assert [n.severity for n in new] == ["error"] * (len(REFUSED_URLS) + 1)
+        assert any("javascript" in n.message for n in new)
         browser.assert_not_started()
 
         await show(pilot, app, "A link full of shell syntax")
@@ -240,7 +226,7 @@ async def test_only_http_links_open_and_shell_syntax_stays_one_argument(corpus, 
 
 
 def test_an_unforeseen_error_is_one_line_and_a_crash_log(capsys, corpus, monkeypatch, tmp_path):
-    import reader.index
+    import reader.store
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.delenv("READER_DEBUG", raising=False)
@@ -248,7 +234,7 @@ def test_an_unforeseen_error_is_one_line_and_a_crash_log(capsys, corpus, monkeyp
     def broken(*args, **kwargs):
         raise RuntimeError("a bug reader did not foresee")
 
-    monkeypatch.setattr(reader.index.Library, "refresh", broken)
+    monkeypatch.setattr(reader.store.Library, "refresh", broken)
     code, out, err = run(capsys, "list", corpus)
     assert code == 70
     assert "Traceback" not in out + err

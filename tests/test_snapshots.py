@@ -7,18 +7,14 @@ tests/__snapshots__/).
 
 from __future__ import annotations
 
-import asyncio
 import shutil
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from textual.worker import WorkerCancelled
 
 from conftest import SEEDS
-from reader.app import make_app
-
-NOW = datetime(2026, 11, 25, 12, tzinfo=timezone.utc)
+from helpers_app import build, settle
+from reader.config import Config
 
 
 @pytest.fixture
@@ -26,34 +22,11 @@ def app(tmp_path: Path):
     """The app on a copy of the seeds; its cache, like the copy, under tmp_path."""
     folder = tmp_path / "seeds"
     shutil.copytree(SEEDS, folder)
-    built = make_app([folder], cache_dir=tmp_path / "cache", now=NOW, browser="true %s")
-    built.animation_level = "none"
     # Marking read on show recounts the sidebar half a second later: keep the
     # counts still, so a snapshot does not depend on when it is taken.
-    built.mark_read_on_open = False
+    built = build(folder, tmp_path, browser=None, config=Config(mark_read_on_open=False, browser="true %s"))
     yield built
     built.library.close()
-
-
-async def wait_for_workers(app) -> None:
-    """Every worker still wanted (a replaced exclusive worker raises WorkerCancelled)."""
-    for _ in range(100):
-        live = [w for w in app.workers if not w.is_cancelled and not w.is_finished]
-        if not live:
-            return
-        try:
-            await asyncio.gather(*(w.wait() for w in live))
-        except WorkerCancelled:
-            pass
-
-
-async def settle(pilot, wait: float = 0.2) -> None:
-    """Index refreshed, ids listed, and the body loaded (60 ms after the cursor moves)."""
-    await pilot.pause()
-    await wait_for_workers(pilot.app)
-    await pilot.pause(wait)
-    await wait_for_workers(pilot.app)
-    await pilot.pause()
 
 
 def no_machine_details(svg: str, tmp_path: Path) -> None:
@@ -69,9 +42,10 @@ def check(snap_compare, app, tmp_path: Path, size: tuple[int, int], *steps: str)
         await settle(pilot)
         for step in steps:
             await pilot.press(*step.split())
-            await settle(pilot, 0.1)
+            await settle(pilot)
         # Let layout settle: a scrollbar coming or going lays the panes out once more.
-        await settle(pilot, 0.2)
+        await pilot.pause()
+        await settle(pilot)
         no_machine_details(pilot.app.export_screenshot(), tmp_path)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)

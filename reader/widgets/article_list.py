@@ -2,7 +2,13 @@
 
 Only the rows on screen are fetched (by id, from SQLite) and rendered, so
 the time to paint and the memory used do not grow with the library: the
-widget holds the ordered ids (8 bytes an article) and a small LRU of rows.
+widget holds the ordered ids (8 bytes an article) and a small LRU of rows,
+each with the user's marks beside it.
+
+One call here is Textual's own insides, for speed: Widget._scroll_update,
+to change the list's length without a layout (see _set_length). The tested
+Textual is pinned in pyproject.toml, and tests/test_textual_seams.py fails
+when that call changes.
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ import re
 from array import array
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from functools import lru_cache
 from typing import Callable
 
@@ -27,7 +33,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.format import age, score
-from reader.index import Row
+from reader.model import ListRow, Marks
 from reader.text import clean
 
 ROW_CACHE = 512
@@ -130,22 +136,28 @@ class ArticleList(ScrollView, can_focus=True):
         """The cursor moved to another article (row is None when the list is empty)."""
 
         article_list: "ArticleList"
-        row: Row | None
+        """The list."""
+        row: ListRow | None
+        """The article under the cursor now."""
 
     @dataclass
     class Selected(Message):
         """Enter, or a click, on an article."""
 
         article_list: "ArticleList"
-        row: Row
+        """The list."""
+        row: ListRow
+        """The article chosen."""
 
-    def __init__(self, fetch: Callable[[list[int]], list[Row]], now: datetime | None = None, **kwargs) -> None:
+    def __init__(self, fetch: Callable[[list[int]], list[tuple[ListRow, Marks]]], clock: Callable[[], datetime], **kwargs) -> None:
+        """``fetch`` gives the rows of these ids with their marks (called
+        while lines are drawn); ``clock`` the time ages are counted to."""
         super().__init__(**kwargs)
         self._fetch = fetch
         self._ids: array[int] = array("q")
         self._length = 0  # the list's length: more than the ids known while the rest is on its way
-        self._rows: OrderedDict[int, Row] = OrderedDict()
-        self.now = now
+        self._rows: OrderedDict[int, tuple[ListRow, Marks]] = OrderedDict()
+        self.clock = clock
         self.empty_text = "No articles."
         self.highlight: list[str] = []  # search words to mark in titles
         self._style_cache: tuple[Style, Style, Style] | None = None
@@ -217,13 +229,24 @@ class ArticleList(ScrollView, can_focus=True):
         size = Size(self.scrollable_content_region.width, lines)
         if size != self.virtual_size:
             self.set_reactive(ArticleList.virtual_size, size)
-            self._scroll_update(size)  # the scrollbar's thumb and the scroll limits; a layout if it shows or hides
+            # Private (no public call does it without a layout): the
+            # scrollbar's thumb and the scroll limits; a layout only when the
+            # scrollbar shows or hides.
+            self._scroll_update(size)
 
-    def refresh_row(self, row: Row) -> None:
-        """Draw again the line of ``row`` (after its marks changed)."""
-        self._rows[row.id] = row
+    def marks_of(self, article_id: int) -> Marks | None:
+        """The marks drawn on this article's line, None when it has none drawn."""
+        held = self._rows.get(article_id)
+        return held[1] if held is not None else None
+
+    def set_marks(self, article_id: int, marks: Marks) -> None:
+        """Draw the line of this article again with these marks."""
+        held = self._rows.get(article_id)
+        if held is None:
+            return  # not drawn lately: its marks are read when it is
+        self._rows[article_id] = (held[0], marks)
         try:
-            self.refresh_line_at(self._ids.index(row.id))
+            self.refresh_line_at(self._ids.index(article_id))
         except ValueError:
             pass
 
@@ -232,14 +255,14 @@ class ArticleList(ScrollView, can_focus=True):
         self._rows.clear()
         self.refresh()
 
-    def _row_at(self, index: int) -> Row | None:
+    def _row_at(self, index: int) -> tuple[ListRow, Marks] | None:
         if not 0 <= index < len(self._ids):
             return None
         article_id = self._ids[index]
-        row = self._rows.get(article_id)
-        if row is not None:
+        held = self._rows.get(article_id)
+        if held is not None:
             self._rows.move_to_end(article_id)
-            return row
+            return held
         # Fetch the whole visible window at once: one query per screen, not per
         # line; and once the list has been drawn, the next lines too, for scrolling
         # (not for a new list, whose first frame would wait for them).
@@ -247,15 +270,16 @@ class ArticleList(ScrollView, can_focus=True):
         ahead = 32 if self._rows else 0
         window = self._ids[top : top + max(self.size.height, 1) + ahead]
         missing = [i for i in window if i not in self._rows] or [article_id]
-        for fetched in self._fetch(missing):
-            self._rows[fetched.id] = fetched
+        for row, marks in self._fetch(missing):
+            self._rows[row.id] = (row, marks)
         while len(self._rows) > ROW_CACHE:
             self._rows.popitem(last=False)
         return self._rows.get(article_id)
 
     @property
-    def current_row(self) -> Row | None:
-        return self._row_at(self.cursor)
+    def current_row(self) -> ListRow | None:
+        held = self._row_at(self.cursor)
+        return held[0] if held is not None else None
 
     # rendering ----------------------------------------------------------------
 
@@ -285,13 +309,13 @@ class ArticleList(ScrollView, can_focus=True):
                 style = self.get_component_rich_style("article-list--empty")
                 return Strip([Segment(self.empty_text[:width].ljust(width), style)], width)
             return Strip.blank(width, self.rich_style)
-        row = self._row_at(index)
-        if row is None:
+        held = self._row_at(index)
+        if held is None:
             return Strip.blank(width, self.rich_style)
         base, cursor, _ = self._styles()
         if index == self.cursor:
             base = base + cursor
-        segments = self._segments(row, width, base)
+        segments = self._segments(held[0], held[1], width, base)
         if width < NARROWEST:  # too narrow for the score and a title: cut to fit
             return Strip(segments).crop(0, width).extend_cell_length(width, base)
         return Strip(segments, width)
@@ -308,7 +332,7 @@ class ArticleList(ScrollView, can_focus=True):
             self._combined[key] = style
         return style
 
-    def _segments(self, row: Row, width: int, base: Style) -> list[Segment]:
+    def _segments(self, row: ListRow, marks: Marks, width: int, base: Style) -> list[Segment]:
         """One article's line, as segments exactly ``width`` cells long (built
         directly: a Rich Text assembled, highlighted and rendered for each
         line took most of a frame while a search was typed)."""
@@ -321,7 +345,7 @@ class ArticleList(ScrollView, can_focus=True):
             if provider:
                 extras.append((_fit(provider, 18), dim))
         if width >= 40:
-            extras.append((age(row.published_datetime, self.now or datetime.now(timezone.utc)).rjust(8), dim))
+            extras.append((age(row.published_datetime, self.clock()).rjust(8), dim))
         if width >= 96:
             extras.append((("" if row.heat is None else score(row.heat)).rjust(5), dim))
         taken = sum(cell_len(text) + 1 for text, _ in extras)
@@ -333,9 +357,9 @@ class ArticleList(ScrollView, can_focus=True):
         segments = [
             Segment("▌", self._style(base, Style(color=colour))),
             Segment(score(row.quality).rjust(3), self._style(base, Style(color=colour, bold=strong))),
-            Segment("★", self._style(base, STARRED)) if row.starred else Segment(" ", base),
+            Segment("★", self._style(base, STARRED)) if marks.starred else Segment(" ", base),
         ]
-        title_style = base if row.read else self._style(base, BOLD)
+        title_style = base if marks.read else self._style(base, BOLD)
         full = clean(row.title)
         title = _fit(full, max(0, room))
         spans = _matches(full, tuple(self.highlight), len(title)) if self.highlight else ()

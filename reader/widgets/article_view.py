@@ -3,25 +3,36 @@
 Everything from the file is shown through rich.text.Text after clean(),
 or through Rich's Markdown (which never reads Rich markup), wrapped so a
 pane squeezed to no width renders nothing instead of failing.
+
+The pane follows the list's cursor a moment after it rests (follow), reads
+the file in a thread worker, and keeps the back history of the related
+links followed from it (open, back).
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
+from typing import Callable
 
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from reader.format import absolute, relative, score
-from reader.index import Row
-from reader.model import Article
+from reader.messages import ArticleLoaded
+from reader.model import Article, ListRow
+from reader.screens.loading import read_article
+from reader.store import Library
 from reader.text import clean
 
 
@@ -46,6 +57,14 @@ class RelatedList(OptionList):
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class Place:
+    """An article shown in the pane, for the back history."""
+
+    path: str
+    row: ListRow | None
+
+
 class ArticleView(VerticalScroll, can_focus=True):
     """One article, scrollable, with its related links at the bottom."""
 
@@ -65,14 +84,31 @@ class ArticleView(VerticalScroll, can_focus=True):
         """Follow related link ``number`` (1-based)."""
 
         number: int
+        """The link's number as shown (1-based)."""
 
-    def __init__(self, **kwargs) -> None:
+    @dataclass
+    class Shown(Message):
+        """A file's article (or why it cannot be read) is now in the pane."""
+
+        row: ListRow | None
+        """Its row, when it came from the list."""
+        fresh: bool
+        """Shown anew, and not marked by hand since: opening it may mark it read."""
+
+    def __init__(self, library: Library, clock: Callable[[], datetime], **kwargs) -> None:
         super().__init__(**kwargs)
+        self.library = library
+        self.clock = clock
         self.article: Article | None = None
-        self.row: Row | None = None
+        self.row: ListRow | None = None
         self.in_library: set[str] = set()
-        self.now: datetime | None = None
         self.highlight: list[str] = []  # search words to mark in the excerpt
+        self.history: list[Place] = []  # the articles to go back to (Esc), the last on top
+        self.fetching = False  # a file is being read for the pane
+        self._pending: ListRow | None = None  # the row shown once the cursor rests
+        self._timer: Timer | None = None
+        self._wanted: str | None = None  # the file the pane should show: other loads are dropped
+        self._by_hand: set[int] = set()  # rows marked by hand since the pane last showed them
 
     def compose(self) -> ComposeResult:
         yield Static(id="article-title")
@@ -84,6 +120,138 @@ class ArticleView(VerticalScroll, can_focus=True):
 
     def on_mount(self) -> None:
         self.show_nothing()
+
+    # following the list ---------------------------------------------------------
+
+    @property
+    def has_article(self) -> bool:
+        """Whether keys that act on "this article" have one (shown or pending)."""
+        return self._pending is not None or self.row is not None or self.article is not None
+
+    @property
+    def settled(self) -> bool:
+        """Nothing waits to be shown and no file is being read."""
+        return self._pending is None and not self.fetching
+
+    def follow(self, row: ListRow | None, delay: float) -> None:
+        """Show ``row`` once the cursor has rested on it ``delay`` seconds
+        (laying the pane out on every step would slow the list down)."""
+        self.history.clear()
+        if row is not None and row == self.row and self.article is not None:
+            self._stop()
+            return  # the same article, unchanged (a list reloaded): kept as it is
+        if row is None:
+            self._stop()
+            self._wanted = None
+            self.show_nothing("No articles here.")
+            return
+        self._pending = row
+        self._wanted = row.path
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(delay, self.flush)
+
+    def flush(self) -> None:
+        """Show the pending row now: a key that acts on "this article" must
+        act on the one under the cursor, not on the one shown before."""
+        row = self._pending
+        self._stop()
+        if row is None or not self.children:
+            return  # nothing waiting, or the app is closing
+        self._by_hand.discard(row.id)  # shown anew: opening it marks it read again
+        self.show_now(row)
+
+    def _stop(self) -> None:
+        self._pending = None
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    def marked_by_hand(self, row_id: int) -> None:
+        """The user set this row's read mark: showing its body must not undo that."""
+        self._by_hand.add(row_id)
+
+    def show_now(self, row: ListRow) -> None:
+        """What the list knows of ``row`` at once, its file's article once read."""
+        self.show_row(row)
+        self.load(row.path, row)
+
+    def open(self, row: ListRow) -> None:
+        """Show ``row``, keeping the article shown now in the back history."""
+        self.flush()
+        if self.article is not None:
+            self.history.append(Place(self.article.path, self.row))
+        elif self.row is not None:
+            self.history.append(Place(self.row.path, self.row))
+        self._by_hand.discard(row.id)
+        self.show_now(row)
+
+    def back(self) -> bool:
+        """Show the article before the last link followed; False when there is none."""
+        self.flush()
+        if not self.history:
+            return False
+        place = self.history.pop()
+        if place.row is not None:
+            self.show_row(place.row)
+        self.load(place.path, place.row)
+        return True
+
+    def link(self) -> str | None:
+        """This article's link (the one under the cursor: shown now if pending)."""
+        self.flush()
+        if self.article is not None:
+            return self.article.url
+        return self.row.url if self.row is not None else None
+
+    def related_link(self, number: int) -> tuple[str | None, str | None]:
+        """Related link ``number``'s URL, or why there is none (a warning)."""
+        self.flush()
+        article = self.article
+        if article is None and self.row is not None and self.fetching:
+            return None, "The article is still loading."
+        if article is None or not article.related:
+            return None, "This article has no related links."
+        if not 1 <= number <= len(article.related):
+            return None, f"There is no related link {number}."
+        return article.related[number - 1].url, None
+
+    def file(self) -> str | None:
+        """This article's file (the one under the cursor: shown now if pending)."""
+        self.flush()
+        if self.article is not None:
+            return self.article.path
+        return self.row.path if self.row is not None else None
+
+    def load(self, path: str, row: ListRow | None) -> None:
+        """Read the file at ``path`` for the pane (off the UI thread)."""
+        self._wanted = path
+        self.fetching = True
+        self._load(path, row)
+
+    @work(thread=True, exclusive=True, group="article")
+    def _load(self, path: str, row: ListRow | None) -> None:
+        loaded = read_article(self.library, path, row)
+        if not get_current_worker().is_cancelled:
+            self.post_message(loaded)
+
+    @on(ArticleLoaded)
+    def _loaded(self, loaded: ArticleLoaded) -> None:
+        loaded.stop()
+        if loaded.path != self._wanted:
+            return  # the cursor has moved on since this load began
+        self.fetching = False
+        row = loaded.row
+        if loaded.article is None:
+            reasons = "; ".join(loaded.problems).replace(loaded.path, self.shown_path(loaded.path))
+            self.show_nothing("This file can no longer be read: " + reasons)
+            self.row = row
+            self.post_message(self.Shown(row, False))
+            return
+        self.show_article(loaded.article, row, loaded.in_library, loaded.problems)
+        self.post_message(self.Shown(row, row is not None and row.id not in self._by_hand))
+
+    # showing --------------------------------------------------------------------
 
     def _set(self, selector: str, content: RenderableType | None) -> None:
         widget = self.query_one(selector, Static)
@@ -104,7 +272,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         related.clear_options()
         related.display = False
 
-    def show_row(self, row: Row) -> None:
+    def show_row(self, row: ListRow) -> None:
         """What the list knows, at once; the body follows from show_article()."""
         self.row = row
         self.article = None
@@ -131,9 +299,7 @@ class ArticleView(VerticalScroll, can_focus=True):
 
     def shown_path(self, path: str) -> str:
         """The file's path within its library folder (what a user recognises)."""
-        import os
-
-        for root in getattr(self.app, "library").roots if hasattr(self.app, "library") else ():
+        for root in self.library.roots:
             root_text = os.fspath(root)
             if path == root_text:
                 return os.path.basename(path)
@@ -142,9 +308,9 @@ class ArticleView(VerticalScroll, can_focus=True):
         return path
 
     def _now(self) -> datetime:
-        return self.now or datetime.now(timezone.utc)
+        return self.clock()
 
-    def show_article(self, article: Article, row: Row | None, in_library: set[str], problems: list[str] | None = None) -> None:
+    def show_article(self, article: Article, row: ListRow | None, in_library: set[str], problems: list[str] | None = None) -> None:
         from reader.render import body_markdown, metadata_lines  # Rich's Markdown: loaded when first needed
 
         self.article = article

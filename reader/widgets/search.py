@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable, Protocol
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -60,13 +61,19 @@ class SearchInput(Input):
         Binding("escape", "clear", "Clear", id="search.clear", tooltip="Clear the search and close the bar"),
     ]
 
-    def _watch_value(self, value: str) -> None:
-        # Input sets its virtual size on every change, which lays the bar
-        # out again (3 ms of each key typed). The size only bounds how far
-        # the text scrolls, so it is set here without a layout; Input's own
-        # watcher then finds it unchanged.
-        self.set_reactive(Input.virtual_size, Size(self.content_width, 1))
-        super()._watch_value(value)
+    def validate_value(self, value: str) -> str:
+        # Input's own watcher sets its virtual size to the text's width on
+        # every change, which lays the bar out again (3 ms of each key
+        # typed). That size only bounds how far the text scrolls, so it is
+        # set here, before the watcher, without a layout (set_reactive):
+        # the watcher then finds it unchanged. The width is Input's
+        # content_width for this value (tests/test_textual_seams.py checks
+        # that typing lays nothing out).
+        width = cell_len(self.placeholder) if self.placeholder and not value else cell_len(value) + 1
+        self.set_reactive(Input.virtual_size, Size(width, 1))
+        return value
+
+    def watch_value(self, value: str) -> None:
         # The search starts now, not once Input's Changed message has made
         # its way round (after the frame that echoes the key: 2-3 ms later).
         self.parent_bar.text_changed()
@@ -159,6 +166,11 @@ class SearchBar(Vertical):
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
         event.stop()  # already acted on: SearchInput calls text_changed as its value changes
+
+    @property
+    def waiting(self) -> bool:
+        """A search waits for the debounce interval to end."""
+        return self._timer is not None
 
     def text_changed(self) -> None:
         """The field's text changed: search at once, or when the debounce interval is up."""

@@ -1,4 +1,5 @@
-"""The topic sidebar: "All" and every topic with its article count."""
+"""The topic sidebar: All, Unread, Starred, the saved searches and every
+topic, each with its article count."""
 
 from __future__ import annotations
 
@@ -10,16 +11,11 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from reader.text import clean
-
-
-UNREAD = "\0unread"
-STARRED = "\0starred"
-SEARCH = "\0search"
+from reader.view import All, Choice, Topic, choice_label
 
 
 class TopicList(OptionList):
-    """Choosing a topic filters the article list (None means all articles)."""
+    """Choosing an entry filters the article list."""
 
     BINDINGS = [
         Binding("j", "cursor_down", "Down", id="topics.down", tooltip="Next topic", show=False),
@@ -30,45 +26,51 @@ class TopicList(OptionList):
 
     @dataclass
     class Chosen(Message):
-        topic: object  # None, a topic name, UNREAD, STARRED or (SEARCH, name, query)
+        """An entry was chosen (Enter or a click)."""
+
+        choice: Choice
+        """All, Unread, Starred, a Saved search or a Topic."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        # One entry an option: None (all), UNREAD, STARRED, (SEARCH, name, query) or a topic name.
-        self.topics: list[object] = [None]
-        self.chosen: object = None
+        self.entries: list[Choice] = [All()]  # one an option, in order
+        self.chosen: Choice = All()
         self._data: tuple = ()
         self._width = 0
+
+    @property
+    def topic_counts(self) -> list[tuple[str, int]]:
+        """The topics shown, with their article counts, most articles first."""
+        return [(name, count) for name, count, _ in self._data[1]] if self._data else []
 
     def set_topics(
         self,
         total: int,
         topics: list[tuple[str, int, float | None]],
         unread: dict[str, int] | None = None,
-        views: list[tuple[object, str, int]] | None = None,
+        views: list[tuple[Choice, int]] | None = None,
     ) -> None:
         """Fill the list, keeping the highlight on the same entry.
 
-        ``unread`` maps a topic to its unread count; ``views`` are extra
-        entries (Unread, Starred, saved searches) as (value, label, count).
+        ``unread`` maps a topic (casefolded) to its unread count; ``views``
+        are the entries between All and the topics (Unread, Starred, saved
+        searches) with their counts.
         """
         self._data = (total, topics, unread, views)
         self._width = self.size.width
         width = max(8, self.size.width - 4)
-        highlighted = self.topics[self.highlighted] if self.highlighted is not None and self.highlighted < len(self.topics) else self.chosen
+        at = self.highlighted
+        highlighted = self.entries[at] if at is not None and at < len(self.entries) else self.chosen
         views = views or []
-        self.topics = [None] + [value for value, _, _ in views] + [name for name, _, _ in topics]
+        self.entries = [All(), *(choice for choice, _ in views), *(Topic(name) for name, _, _ in topics)]
         options = [Option(self._label("All", str(total), width), id="all")]
-        options += [Option(self._label(label, str(count), width, style="italic")) for _, label, count in views]
+        options += [Option(self._label(choice_label(choice), str(count), width, style="italic")) for choice, count in views]
         for name, count, _ in topics:
             left = (unread or {}).get(name.casefold(), count) if unread is not None else count
             number = str(count) if left == count else f"{left}/{count}"
-            options.append(Option(self._label(clean(name), number, width)))
+            options.append(Option(self._label(choice_label(Topic(name)), number, width)))
         self.set_options(options)
-        if highlighted in self.topics:
-            self.highlighted = self.topics.index(highlighted)
-        else:
-            self.highlighted = 0
+        self.highlighted = self.entries.index(highlighted) if highlighted in self.entries else 0
 
     def on_resize(self) -> None:
         if self._data and self.size.width != self._width:
@@ -85,8 +87,8 @@ class TopicList(OptionList):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         index = event.option_index
-        if 0 <= index < len(self.topics):
-            self.chosen = self.topics[index]
+        if 0 <= index < len(self.entries):
+            self.chosen = self.entries[index]
             self.post_message(self.Chosen(self.chosen))
 
     def action_first(self) -> None:

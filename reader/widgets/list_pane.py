@@ -1,0 +1,264 @@
+"""The list pane: the search bar, the list's header, the indexing progress
+and the article list, and the loading of that list.
+
+Given a View (reader.view), it loads the view's articles in an exclusive
+thread worker (reader.screens.loading), which posts them back here; the
+rows on screen are read as they are drawn, each with the user's marks
+from the state file. What it cannot handle (a failure of the store, the
+sidebar's counts) bubbles up to the screen.
+"""
+
+from __future__ import annotations
+
+from array import array
+from datetime import datetime
+from functools import partial
+from typing import Callable
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import ProgressBar, Static
+from textual.worker import get_current_worker
+
+from reader import saving
+from reader.config import Config
+from reader.messages import ListCompleted, ListLoaded, MarksChanged, StoreFailed
+from reader.model import NO_MARKS, ListRow, Marks
+from reader.query import Query
+from reader.saving import StateWriter
+from reader.screens.loading import ListRequest, load_list
+from reader.store import Library, StoreError
+from reader.view import View
+from reader.widgets.article_list import ArticleList
+from reader.widgets.search import History, SearchBar
+
+
+class ListPane(Vertical):
+    """The articles of one view, and the bar that searches them."""
+
+    def __init__(
+        self,
+        library: Library,
+        state,
+        config: Config,
+        clock: Callable[[], datetime],
+        writer: StateWriter,
+        history: History,
+        on_search: Callable[[Query], None],
+        indexing: Callable[[], bool],
+        **kwargs,
+    ) -> None:
+        """``state`` is the user's reader.state.State (None: no marks),
+        written through ``writer``; ``on_search`` is called with each new
+        good query typed; ``indexing`` says whether a refresh is running."""
+        super().__init__(**kwargs)
+        self.library = library
+        self.state = state
+        self.writer = writer
+        self.config = config
+        self.clock = clock
+        self.history = history
+        self.on_search = on_search
+        self.view = View()  # the view shown (or being loaded)
+        self.indexing = indexing
+        self.loads = 0  # list loads asked for: only the newest one's results are shown
+        self._requested_plan = None  # what the newest load runs (Library.plan); None when unknown or failed
+
+    def compose(self) -> ComposeResult:
+        yield SearchBar(self.on_search, self.history, id="search")
+        yield Static(id="list-header")
+        yield ProgressBar(id="progress", show_eta=False)
+        yield ArticleList(self._fetch_rows, self.clock, id="articles")
+
+    def on_mount(self) -> None:
+        self.query_one("#progress").display = False
+        self.header()
+
+    @property
+    def articles(self) -> ArticleList:
+        return self.query_one(ArticleList)
+
+    # rows and their marks ---------------------------------------------------------
+
+    def mark_key(self, row: ListRow) -> str:
+        """The key the state file keeps this article's marks under."""
+        from reader.state import identity
+
+        return identity(row.url, row.path, self.library.roots)
+
+    def marks(self, rows: list[ListRow]) -> list[Marks]:
+        """The user's marks on these rows, from the state file."""
+        if self.state is None or not rows:
+            return [NO_MARKS] * len(rows)
+        from reader.state import StateError
+
+        keys = [self.mark_key(row) for row in rows]
+        try:
+            read, starred = self.state.read_keys(keys), self.state.starred_keys(keys)
+        except StateError:
+            return [NO_MARKS] * len(rows)
+        return [Marks(read=key in read, starred=key in starred) for key in keys]
+
+    def marks_of(self, row: ListRow) -> Marks:
+        """The marks the list shows on ``row``, else those in the state file."""
+        marks = self.articles.marks_of(row.id)
+        return marks if marks is not None else self.marks([row])[0]
+
+    def marked_rows(self, ids: list[int]) -> list[tuple[ListRow, Marks]]:
+        """These articles' rows, in the order given, each with the user's marks."""
+        rows = self.library.rows(ids)
+        return list(zip(rows, self.marks(rows)))
+
+    def _fetch_rows(self, ids: list[int]) -> list[tuple[ListRow, Marks]]:
+        """marked_rows() for the lines being drawn: a failure is reported, not raised."""
+        try:
+            return self.marked_rows(ids)
+        except StoreError as exc:
+            self.post_message(StoreFailed(exc))
+            return []
+
+    def change_marks(self, row: ListRow, change: Callable[[Marks], Marks]) -> None:
+        """Give ``row`` the marks ``change`` makes of its marks now: shown at
+        once, written in a worker (MarksChanged says how that went)."""
+        if self.state is None:
+            self.notify("Marks cannot be kept: there is no state file.", severity="warning")
+            return
+        old = self.marks_of(row)
+        new = change(old)
+        if new == old:
+            return
+        self.articles.set_marks(row.id, new)
+        self.writer.write(partial(saving.set_marks, row.id, self.mark_key(row), old, new), self)
+
+    def mark_all_read(self, asked: Query) -> None:
+        """Mark every article of the list read (those of ``asked``, the
+        view's query, while the list is not all there)."""
+        articles = self.articles
+        target = array("q", articles.ids) if articles.complete else asked
+        self.writer.write(partial(saving.mark_all_read, self.library, target), self)
+
+    @on(MarksChanged)
+    def _marks_changed(self, event: MarksChanged) -> None:
+        """(Not stopped: the screen counts the sidebar again.)"""
+        if event.error:
+            self.notify(event.error, severity="error")
+        for row_id, marks in event.marks.items():
+            self.articles.set_marks(row_id, marks)
+        if event.everything is not None:
+            self.articles.forget_rows()
+            self.notify(f"Marked {event.everything:,} articles read.", timeout=3)
+
+    def next_unread(self, step: int) -> str | None:
+        """Move to the next (step 1) or previous (-1) unread article; else say why not."""
+        articles = self.articles
+        ids = articles.ids
+        index = articles.cursor + step
+        while 0 <= index < len(ids):
+            window = list(ids[index : index + 200]) if step > 0 else list(ids[max(0, index - 199) : index + 1])[::-1]
+            for offset, (_, marks) in enumerate(self._fetch_rows(window)):
+                if not marks.read:
+                    articles.move_to(index + offset * step)
+                    return None
+            index += step * len(window)
+        if step > 0 and not articles.complete:
+            return "The rest of the list is still being ranked."
+        return "No more unread articles this way."
+
+    # loading -----------------------------------------------------------------------
+
+    def query(self, view: View | None = None) -> Query:
+        """The view's query (the one shown by default), with the config's defaults."""
+        return (view or self.view).query(self.config)
+
+    def _plan(self, view: View):
+        try:
+            return self.library.plan(self.query(view), sort=view.sort, reverse=view.reverse, prefix_last=True)
+        except StoreError:
+            return None
+
+    def same_list(self, view: View) -> bool:
+        """Whether ``view`` selects the very list the newest load asked for."""
+        plan = self._plan(view)
+        return plan is not None and plan == self._requested_plan
+
+    def forget_plan(self) -> None:
+        """The list is not what was asked for (a load failed): the next change loads."""
+        self._requested_plan = None
+
+    def show(self, view: View, keep: int | None = None, keep_cursor: bool = True, counts: bool = True, then_refresh: bool = False) -> None:
+        """Load and show ``view``'s articles, keeping article ``keep`` under
+        the cursor, else (with ``keep_cursor``) the one under it now, on the
+        same screen line; with ``counts``, count the sidebar after.
+
+        A query still running for an earlier view is interrupted: while
+        typing a search, only the newest query matters.
+        """
+        self.library.interrupt()
+        self.view = view
+        self._requested_plan = self._plan(view)
+        articles = self.articles
+        # The article kept under the cursor, and the lines it needs below
+        # it: the first rows of a ranked list must hold them.
+        held = keep
+        if held is None and keep_cursor and articles.count and articles.cursor < len(articles.ids):
+            held = articles.ids[articles.cursor]
+        self.loads += 1
+        request = ListRequest(
+            self.loads, self.query(view), view.sort, view.reverse, keep, keep_cursor, held, max(1, articles.size.height), counts, then_refresh
+        )
+        self._load(request)
+        self.header()
+
+    @work(thread=True, exclusive=True, group="ids")
+    def _load(self, request: ListRequest) -> None:
+        worker = get_current_worker()
+        load_list(self.library, self.state, request, self.post_message, lambda: worker.is_cancelled)
+
+    def show_list(self, event: ListLoaded) -> None:
+        """Show the list a load found, unless a newer load has begun.
+
+        Called by the screen, which ListLoaded bubbles up to: the cursor
+        moving posts ArticleList.Highlighted, which Textual does not let
+        bubble past the node whose handler caused it, and the screen is
+        where it is wanted.
+        """
+        if event.load != self.loads:
+            if event.drawn is not None:
+                event.drawn.set()
+            return  # a newer list is on its way
+        articles = self.articles
+        keep = event.keep
+        if keep is None and event.keep_cursor and articles.count:
+            row = articles.current_row
+            keep = row.id if row else None
+        articles.empty_text = "Indexing articles…" if self.indexing() else "No articles here."
+        articles.set_ids(event.ids, keep, event.length)
+        self.header()
+        if event.drawn is not None:
+            self.call_after_refresh(event.drawn.set)
+
+    @on(ListCompleted)
+    def _completed(self, event: ListCompleted) -> None:
+        """The rest of a list whose first rows are shown, unless a newer
+        load has begun since (its list, or its first rows, come next)."""
+        event.stop()
+        if event.load == self.loads and self.articles.finish(event.ids):
+            self.header()
+
+    def header(self) -> None:
+        """Write the line above the list again."""
+        header = self.view.header(self.articles.count, self.indexing(), self.config)
+        self.query_one("#list-header", Static).update(header, layout=False)  # one line, fixed size
+
+    def progress(self, done: int, total: int) -> None:
+        """A refresh has read ``done`` of ``total`` files (the bar shows for big ones)."""
+        bar = self.query_one("#progress", ProgressBar)
+        if total >= 200 and done < total:
+            bar.display = True
+            bar.update(total=total, progress=done)
+        self.header()
+
+    def progress_done(self) -> None:
+        self.query_one("#progress").display = False
+        self.header()

@@ -1,0 +1,130 @@
+"""What the main screen shows, as values (reader.view): the sidebar's choice,
+the query the list runs, the header's text. No app, no Pilot."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import replace
+
+from reader.config import Config
+from reader.query import Query, Term, parse_query
+from reader.view import SORTS, All, Filters, Saved, Starred, Topic, Unread, View, choice_label, choice_terms
+
+
+def terms(view: View, config: Config | None = None) -> list[tuple[str, object, bool]]:
+    return [(t.kind, t.value, t.negated) for t in view.query(config).terms]
+
+
+def test_the_view_module_does_not_load_textual() -> None:
+    code = "import sys, reader.view\nprint(sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))\n"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_each_choice_selects_its_articles() -> None:
+    assert terms(View()) == []
+    assert terms(View(choice=Unread())) == [("is", "unread", False)]
+    assert terms(View(choice=Starred())) == [("is", "starred", False)]
+    assert terms(View(choice=Topic("AI Hardware"))) == [("topic", "AI Hardware", False)]
+    assert terms(View(choice=Saved("chips", "chip* -provider:spam sort:date"))) == [
+        ("word", "chip*", False),
+        ("provider", "spam", True),
+    ]
+
+
+def test_a_topic_named_like_a_special_entry_is_a_topic() -> None:
+    """A front-matter topic is any string, "\\0unread" included: it names a
+    topic, never the Unread view (it used to open Unread)."""
+    for name in ("\0unread", "\0starred", "\0search", "Unread", "All", "Starred"):
+        choice = Topic(name)
+        assert choice != Unread() and choice != Starred() and choice != All()
+        assert choice_terms(choice) == ((Term("topic", name),), None)
+    assert choice_label(Topic("\0unread")) == "unread"  # shown as text, the NUL dropped
+    assert choice_label(Unread()) == "Unread"
+
+
+def test_choices_are_values() -> None:
+    assert Topic("AI") == Topic("AI") and hash(Topic("AI")) == hash(Topic("AI"))
+    assert Saved("a", "x") != Saved("b", "x")
+    assert Unread() == Unread() and Unread() != Starred()
+    assert len({All(), Unread(), Starred(), Topic("AI"), Topic("AI"), Saved("s", "x")}) == 5
+
+
+def test_a_saved_search_brings_its_sort_unless_the_search_has_one() -> None:
+    saved = Saved("newest chips", "chips sort:date")
+    assert View(choice=saved).query().sort == "date"
+    assert View(choice=saved, search=parse_query("sort:heat")).query().sort == "heat"
+
+
+def test_a_saved_search_that_no_longer_parses_shows_everything() -> None:
+    assert choice_terms(Saved("old", 'topic:"unclosed')) == ((), None)
+
+
+def test_the_search_and_the_filters_add_up_with_the_choice() -> None:
+    view = View(
+        choice=Topic("Space"),
+        search=parse_query("rocket"),
+        filters=Filters(min_quality=40, hide_unpublished=True, provider="orbit"),
+    )
+    assert terms(view) == [
+        ("topic", "Space", False),
+        ("word", "rocket", False),
+        ("quality", 40, False),
+        ("is", "unpublished", True),
+        ("provider", "orbit", False),
+    ]
+    assert view.query().text == "rocket"  # the text is the search bar's
+
+
+def test_the_config_gives_its_defaults() -> None:
+    config = Config(sort="date", min_quality=30)
+    query = View().query(config)
+    assert query.sort == "date"
+    assert [(t.kind, t.value, t.op) for t in query.terms] == [("quality", 30.0, ">=")]
+    # words sort by relevance; a quality of the view's own wins over the config's
+    words = View(search=parse_query("rocket"), filters=Filters(min_quality=60)).query(config)
+    assert words.sort is None
+    assert [(t.kind, t.value) for t in words.terms if t.kind == "quality"] == [("quality", 60)]
+
+
+def test_quality_steps_by_ten_and_zero_is_no_filter() -> None:
+    filters = Filters()
+    for _ in range(5):
+        filters = filters.quality_step(10)
+    assert filters.min_quality == 50
+    assert filters.quality_step(-10).min_quality == 40
+    assert Filters(min_quality=10).quality_step(-10).min_quality is None
+    assert Filters().quality_step(-10).min_quality is None
+
+
+def test_the_filters_text() -> None:
+    assert Filters().text() == ""
+    assert Filters(min_quality=50, hide_unpublished=True, provider="x\x1b[2Jy").text() == "quality ≥ 50, published only, provider: xy"
+
+
+def test_s_cycles_the_sorts() -> None:
+    view = View()
+    seen = []
+    for _ in SORTS:
+        seen.append(view.sort)
+        view = view.next_sort()
+    assert seen == [None, "date", "heat", "title"] and view.sort is None
+
+
+def test_the_header_says_what_is_shown_how_many_and_in_what_order() -> None:
+    assert str(View().header(46)) == "All · 46 · best first"
+    assert str(View(reverse=True).header(1234)) == "All · 1,234 · lowest quality first"
+    assert str(View(sort="date").header(3)) == "All · 3 · newest first"
+    assert str(View(sort="title", reverse=True).header(3)) == "All · 3 · by title, Z→A"
+    ranked = View(choice=Unread(), search=parse_query("rocket launch"))
+    assert str(ranked.header(9)) == "Unread · 9 · best match first  /rocket launch"
+    assert str(replace(ranked, reverse=True).header(9)).startswith("Unread · 9 · worst match first")
+    filtered = View(choice=Saved("mine", "x"), filters=Filters(min_quality=20))
+    assert str(filtered.header(2, indexing=True)) == "⌕ mine · 2 · best first  [quality ≥ 20; x clears]  · indexing…"
+    assert str(View().header(5, config=Config(sort="heat"))) == "All · 5 · hottest first"
+
+
+def test_the_header_is_text_not_markup() -> None:
+    header = View(choice=Topic("[bold]x[/]"), search=Query(text="[red]y")).header(1)
+    assert str(header).startswith("[bold]x[/] · 1") and "/[red]y" in str(header)
