@@ -49,6 +49,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -228,11 +229,14 @@ def run(argv: list[str], env: dict[str, str], keep: bool = True, timeout: float 
             [TIME, "-f", "%M", *argv] if timed else argv,
             stdin=subprocess.DEVNULL, stdout=out if keep else subprocess.DEVNULL, stderr=err, env=env,
         )
+        # Popen.wait(timeout) polls, in sleeps of up to 50 ms, which would
+        # round every time up: wait in one call, and kill a hung step apart.
+        killer = threading.Timer(timeout, process.kill)
+        killer.start()
         try:
-            process.wait(timeout)
-        except subprocess.TimeoutExpired:  # a hung step must not hang the benchmark
-            process.kill()
             process.wait()
+        finally:
+            killer.cancel()
         seconds = time.perf_counter() - started
         out.seek(0)
         err.seek(0)
