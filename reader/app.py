@@ -19,7 +19,7 @@ from typing import Callable, Iterable
 # imported; a TEXTUAL_FPS of the user's own wins.
 os.environ.setdefault("TEXTUAL_FPS", "240")
 
-from textual import on, work  # noqa: E402
+from textual import work  # noqa: E402
 from textual.app import App, SystemCommand  # noqa: E402
 from textual.binding import Binding  # noqa: E402
 from textual.screen import Screen  # noqa: E402
@@ -27,7 +27,6 @@ from textual.screen import Screen  # noqa: E402
 from reader.commands import ArticleCommands  # noqa: E402
 from reader.config import Config  # noqa: E402
 from reader.links import command_for, launch, refusal  # noqa: E402
-from reader.messages import LibraryNotice  # noqa: E402
 from reader.saving import StateWriter, add_history  # noqa: E402
 from reader.screens.main import MainScreen, find_main  # noqa: E402
 from reader.state import State, StateError  # noqa: E402
@@ -119,11 +118,7 @@ class ReaderApp(App[None]):
         if not self.is_running:
             self.pending_notices.append(message)
             return
-        self.post_message(LibraryNotice(message))  # safe from any thread
-
-    @on(LibraryNotice)
-    def _library_notice(self, event: LibraryNotice) -> None:
-        self.notify(clean(event.text), severity="warning", timeout=8)
+        self.notify(clean(message), severity="warning", timeout=8)  # (Textual's notify is safe from any thread)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "quit":
@@ -184,17 +179,17 @@ class ReaderApp(App[None]):
         try:
             browser = webbrowser.get()
         except webbrowser.Error:
-            self.call_from_thread(self.notify, "No browser found: set $BROWSER to the command that opens a link.", severity="error")
+            self.notify("No browser found: set $BROWSER to the command that opens a link.", severity="error")
             return
         if isinstance(browser, webbrowser.GenericBrowser) and not isinstance(browser, webbrowser.BackgroundBrowser):
-            # A browser that runs in the terminal: hand it the terminal, then take it back.
+            # A browser that runs in the terminal: hand it the terminal (on the app's thread), then take it back.
             self.call_from_thread(self._run_in_terminal, browser, url)
             return
         opened = browser.open(url)
         if opened:
-            self.call_from_thread(self.notify, clean(url), title="Opened in the browser", timeout=3)
+            self.notify(clean(url), title="Opened in the browser", timeout=3)
         else:
-            self.call_from_thread(self.notify, "The browser did not open the link.", severity="error")
+            self.notify("The browser did not open the link.", severity="error")
 
     def _run_in_terminal(self, browser: webbrowser.BaseBrowser, url: str) -> None:
         with self.suspend():

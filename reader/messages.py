@@ -95,15 +95,6 @@ class IndexRefreshed(Message):
 
 
 @dataclass
-class LibraryNotice(Message):
-    """Something the library wants the user to know (the cache rebuilt,
-    bypassed...), posted to the app from whichever thread noticed it."""
-
-    text: str
-    """The notice, one line."""
-
-
-@dataclass
 class FilesChanged(Message):
     """The watch saw the library's files change (posted from its thread)."""
 

@@ -727,6 +727,27 @@ async def test_palette_lists_the_app_actions(seeds: Path, tmp_path: Path) -> Non
         assert isinstance(app.screen, HelpScreen)
 
 
+async def test_palette_keys_count_no_topics_and_ask_by_name(seeds: Path, tmp_path: Path) -> None:
+    """The topics come from the sidebar (a full count of topics per key took
+    0.2-0.4 s at 100k articles); titles are searched with named arguments."""
+    from reader.config import Config
+
+    app = build(seeds, tmp_path, config=Config(mark_read_on_open=False))  # no recount of the sidebar meanwhile
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        library = app.library
+        counted, searched = [], []
+        topics, search = library.topics, library.search
+        library.topics = lambda *args, **kwargs: counted.append((args, kwargs)) or topics(*args, **kwargs)
+        library.search = lambda *args, **kwargs: searched.append((args, kwargs)) or search(*args, **kwargs)
+        await pilot.press("ctrl+p", *"space")
+        results = app.screen.query_one("CommandList", OptionList)
+        await wait_until(pilot, lambda: any(text.startswith("Topic: Space (5)") for text in option_texts(results)))
+        assert searched  # titles, for the keys typed
+        assert counted == []
+        assert all(len(args) == 1 and kwargs == {"limit": 20, "prefix_last": True} for args, kwargs in searched)
+
+
 # -- text from files is data ----------------------------------------------------------
 
 EVIL_TITLE = "[bold red]x[/] [link=https://evil.example]y[/link]"

@@ -284,6 +284,8 @@ async def test_m_pressed_as_the_cursor_lands_is_not_undone_by_mark_read_on_open(
         assert app.state.is_read(key(app, first))  # shown at start: read
         await press(pilot, "j")
         await pilot.press("k")  # back onto it (the pane follows 60 ms later)...
+        view = main_screen(app).pane
+        await wait_until(pilot, lambda: view.following is not None and view.following.id == first.id)
         await press(pilot, "m")  # ...and mark it unread at once
         assert not app.state.is_read(key(app, first))
         await press(pilot, "j")

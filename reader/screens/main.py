@@ -10,13 +10,10 @@ follows the cursor and keeps its back history itself.
 
 from __future__ import annotations
 
-import gc
-import os
 import time
 from array import array
 from dataclasses import replace
 from datetime import datetime
-from functools import partial
 from typing import Callable
 
 from textual import on, work
@@ -27,7 +24,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
-from reader import saving
 from reader.config import Config
 from reader.links import refusal
 from reader.messages import (
@@ -60,20 +56,6 @@ PANE_DELAY = 0.06  # seconds the cursor rests before the article pane follows it
 TYPING_PANE_DELAY = 0.4
 NARROW = 110  # below this width the panes stack and the sidebar folds away
 TINY_WIDTH, TINY_HEIGHT = 50, 14  # below either, only the list shows
-
-
-_FROZEN = False
-
-
-def _settle_memory() -> None:
-    """What the app made while starting lives as long as it does: keep it out
-    of the collector's full passes, which otherwise stall a frame by 35-70 ms
-    while the user types. Once a process (a second app in the same process,
-    as in the tests, would freeze the first one's garbage for good)."""
-    global _FROZEN
-    if not _FROZEN:
-        _FROZEN = True
-        gc.freeze()
 
 
 def find_main(app: App) -> "MainScreen | None":
@@ -139,13 +121,11 @@ class MainScreen(Screen):
         self.writer = writer
         self.history = history  # the search bar's earlier queries
         self.watch_files = watch_files
-        self.view = View()
         self.refresher = Refresher(self, library)
         self._last_reload = 0.0  # when the list was last reloaded during a refresh
         self._last_failure: tuple[str, int] | None = None  # the last list error shown, and its 5 s slot
         self._bindings_had: bool | None = None  # whether keys on "this article" had one, at the last footer refresh
         self._recount = None  # the timer that recounts the sidebar after marks changed
-        self._missing_roots: set[str] = set()  # library folders last found missing
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -161,6 +141,11 @@ class MainScreen(Screen):
     @property
     def list_pane(self) -> ListPane:
         return self.query_one(ListPane)
+
+    @property
+    def view(self) -> View:
+        """What the list shows (kept by the list pane, which shows it)."""
+        return self.list_pane.view
 
     @property
     def articles(self) -> ArticleList:
@@ -240,40 +225,15 @@ class MainScreen(Screen):
             self.notify(failed, timeout=2)
 
     def action_mark_all_read(self) -> None:
-        from reader.screens.ask import Confirm
-
-        count = self.articles.count
-        if not count or self.state is None:
-            return
-        asked = self.current_query()
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.list_pane.mark_all_read(asked)
-
-        self.app.push_screen(Confirm(f"Mark all {count:,} articles in “{self.view.label()}” read?"), answered)
+        self.list_pane.ask_to_mark_all_read()
 
     def action_save_search(self) -> None:
-        from reader.screens.ask import AskName
-
-        text = self.current_query().text.strip() if self.view.search.text else ""
-        if not text or self.state is None:
-            self.notify("Search first (/), then save the search with w.", severity="warning")
-            return
-
-        def named(name: str | None) -> None:
-            if name:
-                self.writer.write(partial(saving.save_search, name, text), self)
-
-        self.app.push_screen(AskName("Save this search as:"), named)
+        self.list_pane.ask_to_save_search()
 
     @on(SearchSaved)
     def _search_saved(self, event: SearchSaved) -> None:
-        if event.error:
-            self.notify(event.error, severity="error")
-            return
-        self.notify(f"Saved “{clean(event.name)}”: {clean(event.text)}", timeout=3)
-        self.refresh_sidebar()
+        if not event.error:
+            self.refresh_sidebar()
 
     # the list and the sidebar ----------------------------------------------------------
 
@@ -282,10 +242,11 @@ class MainScreen(Screen):
         with the config's defaults."""
         return self.view.query(self.config)
 
-    def load_ids(self, keep: int | None = None, counts: bool = True, then_refresh: bool = False) -> None:
-        """Show the current view's articles (and, with ``counts``, recount the sidebar)."""
+    def load_ids(self, keep: int | None = None, counts: bool = True, then_refresh: bool = False, view: View | None = None) -> None:
+        """Show the view's articles (and, with ``counts``, recount the sidebar);
+        with ``view``, that view from now on."""
         # Reading a linked article, the list moving under it keeps no cursor.
-        self.list_pane.show(self.view, keep, not self.pane.history, counts, then_refresh)
+        self.list_pane.show(view or self.view, keep, not self.pane.history, counts, then_refresh)
 
     @on(ListLoaded)
     def _list_loaded(self, event: ListLoaded) -> None:
@@ -353,24 +314,13 @@ class MainScreen(Screen):
         if event.error:
             self.notify(event.error, severity="error", timeout=10)
             return
-        self._report_roots()
+        for message, severity, timeout in self.refresher.roots_report():
+            self.notify(message, severity=severity, timeout=timeout)
         if event.changed:
             self.articles.forget_rows()
             self.load_ids()
-        if not _FROZEN:
-            self.call_after_refresh(_settle_memory)
         if self.watch_files:
             self.refresher.watch(self.app.is_running)
-
-    def _report_roots(self) -> None:
-        """Say when a library folder (or file) goes missing, and when it is back."""
-        roots = {os.fspath(r) for r in self.library.roots}
-        problems = {p.path: p.reason for p in self.library.walk_problems if p.path in roots}
-        for path in sorted(problems.keys() - self._missing_roots):
-            self.notify(f"Library folder {clean(path)}: {clean(problems[path])}.", severity="warning", timeout=10)
-        for path in sorted(self._missing_roots - problems.keys()):
-            self.notify(f"The library folder {clean(path)} is back.", timeout=5)
-        self._missing_roots = set(problems)
 
     # the article pane -----------------------------------------------------------
 
@@ -480,8 +430,7 @@ class MainScreen(Screen):
     # sorting, filtering, searching, topics ----------------------------------------------
 
     def _change_view(self, view: View, **load) -> None:
-        self.view = view
-        self.load_ids(**load)
+        self.load_ids(view=view, **load)
 
     def action_quality_step(self, step: int) -> None:
         """Raise (+10) or lower (-10) the minimum quality."""
@@ -515,17 +464,17 @@ class MainScreen(Screen):
 
     def _search_changed(self, query: Query) -> None:
         """A new good query in the search bar (called by the bar at once)."""
-        self.view = replace(self.view, search=query)
+        view = replace(self.view, search=query)
         self.pane.history.clear()
         words = [str(t.value).rstrip("*") for t in query.words if not t.negated]
         self.articles.highlight = words
         self.pane.highlight = words
-        if self.list_pane.same_list(self.view):
+        if self.list_pane.same_list(view):
             # A word still too short to search by (or a change that selects
             # the same articles): the list stays, only its marks change.
-            self.articles.refresh()
+            self.list_pane.keep_list(view)
             return
-        self.load_ids(counts=False)
+        self.load_ids(counts=False, view=view)
 
     @on(SearchBar.Done)
     def _search_done(self, event: SearchBar.Done) -> None:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 
 import yaml
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -74,15 +76,21 @@ class RawScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         self._load()
 
+    @dataclass
+    class Read(Message):
+        """The fields, read and dumped (posted by the worker)."""
+
+        text: Text
+        """The front matter as YAML, cleaned to show."""
+
     @work(thread=True, exclusive=True)
     def _load(self) -> None:
         """Off the screen's thread: a big front matter takes a while to dump."""
-        text = Text(clean_block(raw_fields(self.path)))
-        self.app.call_from_thread(self._show, text)
+        self.post_message(self.Read(Text(clean_block(raw_fields(self.path)))))
 
-    def _show(self, text: Text) -> None:
-        if self.is_attached:
-            self.query_one("#raw-text", Static).update(text)
+    @on(Read)
+    def _show(self, event: Read) -> None:
+        self.query_one("#raw-text", Static).update(event.text)
 
     def action_scroll(self, lines: int) -> None:
         self.query_one("#raw-box", VerticalScroll).scroll_relative(y=lines, animate=False)

@@ -10,6 +10,8 @@ the first refresh and posts FilesChanged from its own thread.
 
 from __future__ import annotations
 
+import gc
+import os
 from functools import partial
 
 from textual.screen import Screen
@@ -18,6 +20,20 @@ from textual.worker import Worker, get_current_worker
 from reader.messages import FilesChanged
 from reader.screens.loading import refresh_index
 from reader.store import Library
+from reader.text import clean
+
+_FROZEN = False
+
+
+def settle_memory() -> None:
+    """What the app made while starting lives as long as it does: keep it out
+    of the collector's full passes, which otherwise stall a frame by 35-70 ms
+    while the user types. Once a process (a second app in the same process,
+    as in the tests, would freeze the first one's garbage for good)."""
+    global _FROZEN
+    if not _FROZEN:
+        _FROZEN = True
+        gc.freeze()
 
 
 class Refresher:
@@ -32,6 +48,7 @@ class Refresher:
         self._next_rebuild: str | None = None  # why the next refresh must drop the cache first
         self._this_rebuilds = False  # the refresh running dropped the cache first
         self.watcher = None  # reader.watch.Watcher, once started
+        self._missing_roots: set[str] = set()  # library folders last found missing
 
     @property
     def running(self) -> bool:
@@ -58,6 +75,8 @@ class Refresher:
 
     def ended(self) -> None:
         """The screen has had the refresh's end: start the one asked for meanwhile."""
+        if not _FROZEN:
+            self._screen.call_after_refresh(settle_memory)
         self._running = False
         self._this_rebuilds = False
         self._worker = None
@@ -74,6 +93,18 @@ class Refresher:
     def _run(self, rebuild: str | None) -> None:
         worker = get_current_worker()
         refresh_index(self._library, rebuild, self._screen.post_message, lambda: worker.is_cancelled)
+
+    def roots_report(self) -> list[tuple[str, str, float]]:
+        """What to tell the user about the library's folders since the last
+        report: (message, severity, seconds shown) for each one gone missing,
+        or back."""
+        roots = {os.fspath(r) for r in self._library.roots}
+        problems = {p.path: p.reason for p in self._library.walk_problems if p.path in roots}
+        gone, back = sorted(problems.keys() - self._missing_roots), sorted(self._missing_roots - problems.keys())
+        said = [(f"Library folder {clean(path)}: {clean(problems[path])}.", "warning", 10.0) for path in gone]
+        said += [(f"The library folder {clean(path)} is back.", "information", 5.0) for path in back]
+        self._missing_roots = set(problems)
+        return said
 
     # the watch -------------------------------------------------------------------
 

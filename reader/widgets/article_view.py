@@ -129,6 +129,11 @@ class ArticleView(VerticalScroll, can_focus=True):
         return self._pending is not None or self.row is not None or self.article is not None
 
     @property
+    def following(self) -> ListRow | None:
+        """The row the pane shows, or is about to once the cursor rests."""
+        return self._pending if self._pending is not None else self.row
+
+    @property
     def settled(self) -> bool:
         """Nothing waits to be shown and no file is being read."""
         return self._pending is None and not self.fetching

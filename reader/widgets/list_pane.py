@@ -23,12 +23,13 @@ from textual.worker import get_current_worker
 
 from reader import saving
 from reader.config import Config
-from reader.messages import ListCompleted, ListLoaded, MarksChanged, StoreFailed
+from reader.messages import ListCompleted, ListLoaded, MarksChanged, SearchSaved, StoreFailed
 from reader.model import NO_MARKS, ListRow, Marks
 from reader.query import Query
 from reader.saving import StateWriter
 from reader.screens.loading import ListRequest, load_list
 from reader.store import Library, StoreError
+from reader.text import clean
 from reader.view import View
 from reader.widgets.article_list import ArticleList
 from reader.widgets.search import History, SearchBar
@@ -60,7 +61,7 @@ class ListPane(Vertical):
         self.clock = clock
         self.history = history
         self.on_search = on_search
-        self.view = View()  # the view shown (or being loaded)
+        self.view = View()  # what the list shows (or is loading): the screen changes it through show()
         self.indexing = indexing
         self.loads = 0  # list loads asked for: only the newest one's results are shown
         self._requested_plan = None  # what the newest load runs (Library.plan); None when unknown or failed
@@ -138,6 +139,44 @@ class ListPane(Vertical):
         target = array("q", articles.ids) if articles.complete else asked
         self.writer.write(partial(saving.mark_all_read, self.library, target), self)
 
+    def ask_to_mark_all_read(self) -> None:
+        """Ask, then mark every article of the view read (A)."""
+        from reader.screens.ask import Confirm
+
+        count = self.articles.count
+        if not count or self.state is None:
+            return
+        asked = self.query()  # the view asked about, should the list change meanwhile
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.mark_all_read(asked)
+
+        self.app.push_screen(Confirm(f"Mark all {count:,} articles in “{self.view.label()}” read?"), answered)
+
+    def ask_to_save_search(self) -> None:
+        """Ask for a name, then save the view's search under it (w)."""
+        from reader.screens.ask import AskName
+
+        text = self.query().text.strip() if self.view.search.text else ""
+        if not text or self.state is None:
+            self.notify("Search first (/), then save the search with w.", severity="warning")
+            return
+
+        def named(name: str | None) -> None:
+            if name:
+                self.writer.write(partial(saving.save_search, name, text), self)
+
+        self.app.push_screen(AskName("Save this search as:"), named)
+
+    @on(SearchSaved)
+    def _search_saved(self, event: SearchSaved) -> None:
+        """(Not stopped: the screen counts the sidebar again.)"""
+        if event.error:
+            self.notify(event.error, severity="error")
+        else:
+            self.notify(f"Saved “{clean(event.name)}”: {clean(event.text)}", timeout=3)
+
     @on(MarksChanged)
     def _marks_changed(self, event: MarksChanged) -> None:
         """(Not stopped: the screen counts the sidebar again.)"""
@@ -181,6 +220,13 @@ class ListPane(Vertical):
         """Whether ``view`` selects the very list the newest load asked for."""
         plan = self._plan(view)
         return plan is not None and plan == self._requested_plan
+
+    def keep_list(self, view: View) -> None:
+        """Show ``view`` with the list as it is (same_list() said it selects
+        the same articles): only the header and the marked words change."""
+        self.view = view
+        self.articles.refresh()
+        self.header()
 
     def forget_plan(self) -> None:
         """The list is not what was asked for (a load failed): the next change loads."""
