@@ -592,13 +592,16 @@ def cmd_app(argv: Sequence[str]) -> int:
     for path in args.paths:
         if not os.path.exists(path):
             raise UsageError(f"no such file or folder: {path}")
-    from reader.config import load_config, seeds_dir
+    from reader.config import apply_config, load_config, seeds_dir
+    from reader.query import Query
     from reader.store import Library
 
     config = load_config()  # its problems are shown in the app, as notifications
     paths = args.paths or config.library or [seeds_dir()]
     library = Library(paths)
-    library.prefetch()  # the first screen's ids load while Textual is imported
+    # The first screen's ids and count load while Textual is imported.
+    first = apply_config(Query(), config)
+    library.prefetch(first, sort=first.sort)
     from reader.app import run_app
 
     return run_app(paths, library, config)

@@ -211,3 +211,29 @@ def test_an_id_is_found_in_a_library_indexed_before(tmp_path, cache_dir):
         assert path == str(lib / "a.md")
         assert set(other.by_url(["https://example.com/a"])) == {"https://example.com/a"}
     assert find_article("0123456789ab", cache_dir) is None
+
+
+def test_the_prefetched_first_list_is_handed_to_the_first_ids_with_its_plan(tmp_path, monkeypatch):
+    lib = tmp_path / "lib"
+    for n in range(20):
+        write(lib, f"{n:02}.md", article(f"Story {n:02}", quality=n, heat=20 - n))
+    with make(lib, tmp_path) as library:
+        library.refresh()
+    with make(lib, tmp_path) as library:
+        query = parse_query("quality:>=5")
+        library.prefetch(query)
+        expected = library.ids(parse_query("quality:>=10"))  # another plan: read now, not prefetched
+        assert len(expected) == 10
+        reads: list[bool] = []
+        real = library.db.reading
+
+        def counting(search: bool = False):
+            reads.append(search)
+            return real(search)
+
+        monkeypatch.setattr(library.db, "reading", counting)
+        assert library.article_count() == 20 and list(library.ids(query, prefix_last=True)) == [
+            r.id for r in library.search(query)
+        ]
+        assert reads == [False]  # only search() read the cache: the count and the ids were ready
+        assert library.article_count() == 20 and reads == [False, False]  # once only

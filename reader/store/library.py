@@ -47,7 +47,7 @@ class Library:
         self.walk_problems: list[Problem] = []
         self._write_lock = threading.Lock()  # one refresh at a time
         self._providers: list[str] | None = None  # distinct providers, for provider: (until the articles change)
-        self._prefetched: tuple[threading.Thread, dict[str, Any]] | None = None
+        self._prefetched: tuple[threading.Thread, dict[str, Any], sql.Plan] | None = None
 
     @property
     def db_path(self) -> Path | None:
@@ -163,13 +163,9 @@ class Library:
     def ids(self, query: Query | None = None, *, sort: str | None = None, reverse: bool = False, prefix_last: bool = False) -> array[int]:
         """The ids of every matching article, in order: a compact list the
         screen pages through with rows(). interrupt() stops it."""
-        if self._prefetched is not None and not query and sort in (None, "quality") and not reverse:
-            thread, holder = self._prefetched
-            self._prefetched = None
-            if thread is not threading.current_thread():
-                thread.join()
-                if "ids" in holder:
-                    return holder["ids"]
+        prefetched = self._take_prefetched("ids", self.plan(query, sort=sort, reverse=reverse, prefix_last=prefix_last))
+        if prefetched is not None:
+            return prefetched
         with self.db.reading(search=True) as handle:
             plan = sql.select("a.id", query, self._known(handle, query), sort, reverse, prefix_last)
             # One row, not one a match: SQLite builds the list in C with the GIL
@@ -216,22 +212,41 @@ class Library:
         """Stop the id lists being read for earlier searches (they raise SearchInterrupted)."""
         self.db.interrupt()
 
-    def prefetch(self) -> None:
-        """Start reading the default view's ids in a thread, so they are ready
-        when the screen asks (the app calls this before Textual loads)."""
-        if self._prefetched is not None or not self.open_cached():
+    def prefetch(self, query: Query | None = None, *, sort: str | None = None, reverse: bool = False) -> None:
+        """Start reading a view's ids and the article count in a thread, so
+        they are ready when the screen asks (the app calls this before
+        Textual loads: it takes a third of the time to the first screen).
+        Each is handed out once, to the first ids() with the same plan and
+        the first article_count()."""
+        plan = self.plan(query, sort=sort, reverse=reverse)
+        if self._prefetched is not None or plan is None or not self.open_cached():
             return
         holder: dict[str, Any] = {}
 
         def run() -> None:
             try:
-                holder["ids"] = self.ids()
+                holder["count"] = self.article_count()
+                holder["ids"] = self.ids(query, sort=sort, reverse=reverse)
             except StoreError:
                 pass
 
         thread = threading.Thread(target=run, name="reader-prefetch", daemon=True)
+        self._prefetched = (thread, holder, plan)
         thread.start()
-        self._prefetched = (thread, holder)
+
+    def _take_prefetched(self, what: str, plan: sql.Plan | None = None) -> Any:
+        """The prefetched ``what`` (for ``plan``), once; None when there is none."""
+        prefetched = self._prefetched
+        if prefetched is None or (what == "ids" and plan != prefetched[2]):
+            return None
+        thread, holder, _ = prefetched
+        if thread is threading.current_thread():
+            return None  # the prefetch itself asking
+        thread.join()
+        found = holder.pop(what, None)
+        if not holder:
+            self._prefetched = None
+        return found
 
     def search(self, query: Query | None = None, **options: Any) -> list[ListRow]:
         """Articles matching ``query``, sorted; missing sort values come last.
@@ -307,6 +322,9 @@ class Library:
             return handle.conn.execute(plan.sql, plan.params).fetchone()[0]
 
     def article_count(self) -> int:
+        prefetched = self._take_prefetched("count")
+        if prefetched is not None:
+            return prefetched
         with self.db.reading() as handle:
             return handle.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
 
