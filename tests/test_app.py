@@ -244,6 +244,7 @@ async def test_keys_act_on_the_article_under_the_cursor_before_the_pane_catches_
 
 async def test_a_late_body_load_does_not_replace_the_highlighted_article(seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import reader.parse
+    from reader.widgets import article_view
 
     app = build(seeds, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -261,6 +262,16 @@ async def test_a_late_body_load_does_not_replace_the_highlighted_article(seeds: 
             return parse_file(path, *args, **kwargs)
 
         monkeypatch.setattr(reader.parse, "parse_file", slow_parse)
+        read_article, second_read = article_view.read_article, threading.Event()
+
+        def reading(library, path, row):
+            try:
+                return read_article(library, path, row)
+            finally:
+                if path == second.path:
+                    second_read.set()
+
+        monkeypatch.setattr(article_view, "read_article", reading)
         view = pane(app)
         show_row = view.show_row
 
@@ -268,7 +279,7 @@ async def test_a_late_body_load_does_not_replace_the_highlighted_article(seeds: 
             show_row(row)
             if row.id == third.id:  # the cursor is on the third: let the second's load end now
                 release.set()
-                time.sleep(0.05)
+                assert second_read.wait(5)
 
         monkeypatch.setattr(view, "show_row", show_row_then_finish_the_old_load)
         try:

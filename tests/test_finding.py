@@ -76,7 +76,7 @@ async def test_keys_typed_in_one_burst_after_slash_reach_the_search_bar(seeds: P
         # As a terminal delivers a fast typist (or a paste into tmux): all the
         # keys queued at once, none handled before the next arrives.
         for key, char in [("slash", "/"), ("s", "s"), ("a", "a"), ("t", "t"), ("e", "e"), ("slash", "/"), ("x", "x")]:
-            app._driver.send_message(events.Key(key, char))
+            app.post_message(events.Key(key, char))  # as the driver hands them on
         await settle(pilot)
         assert app.screen.query_one("#search-input").value == "sate/x"  # a `/` in the bar is text
         assert "best match first" in header(app) and header(app) != sort_before  # `s` did not change the sort

@@ -13,15 +13,12 @@ when that call changes.
 
 from __future__ import annotations
 
-import re
 from array import array
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from typing import Callable
 
-from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -32,60 +29,10 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from reader.format import age, score
 from reader.model import ListRow, Marks
-from reader.text import clean
+from reader.widgets.list_lines import NARROWEST, LinePainter
 
 ROW_CACHE = 512
-NARROWEST = 1 + 4 + 1 + 1  # mark, score, gap and one cell of title
-BOLD = Style(bold=True)
-MATCH = Style(underline=True, bold=True)  # a searched word in a title
-STARRED = Style(color="yellow", bold=True)
-
-
-def _fit(text: str, cells: int) -> str:
-    """``text`` in exactly ``cells`` cells: cut with an ellipsis, or padded."""
-    length = cell_len(text)
-    if length > cells:
-        return set_cell_size(text, cells - 1) + "…" if cells > 0 else ""
-    return text + " " * (cells - length)
-
-
-def _matches(text: str, words: tuple[str, ...], shown: int) -> list[tuple[int, int]]:
-    """Where the searched ``words`` are in ``text`` (any case), left to right,
-    within its first ``shown`` characters (a match the ellipsis cuts is marked
-    up to it, the ellipsis included)."""
-    pattern = _pattern(words)
-    if pattern is None:
-        return []
-    spans = []
-    for match in pattern.finditer(text):
-        start, stop = match.span()
-        if start >= shown:
-            break
-        if stop > start:
-            spans.append((start, min(stop, shown)))
-    return spans
-
-
-@lru_cache(maxsize=64)
-def _pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
-    wanted = [re.escape(w) for w in words if w]
-    return re.compile("|".join(wanted), re.IGNORECASE) if wanted else None
-
-
-def quality_colour(quality: float | None) -> str:
-    if quality is None:
-        return "grey50"
-    if quality >= 80:
-        return "green3"
-    if quality >= 50:
-        return "chartreuse3"
-    if quality >= 25:
-        return "gold3"
-    if quality >= 10:
-        return "dark_orange3"
-    return "red3"
 
 
 class ArticleList(ScrollView, can_focus=True):
@@ -161,7 +108,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.empty_text = "No articles."
         self.highlight: list[str] = []  # search words to mark in titles
         self._style_cache: tuple[Style, Style, Style] | None = None
-        self._combined: dict[tuple, Style] = {}
+        self._painter = LinePainter()
 
     # data ---------------------------------------------------------------------
 
@@ -286,7 +233,7 @@ class ArticleList(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._style_cache = None
-        self._combined = {}
+        self._painter = LinePainter()
 
     def _styles(self) -> tuple[Style, Style, Style]:
         """The list's base, cursor and dim styles, worked out once per style
@@ -312,72 +259,13 @@ class ArticleList(ScrollView, can_focus=True):
         held = self._row_at(index)
         if held is None:
             return Strip.blank(width, self.rich_style)
-        base, cursor, _ = self._styles()
+        base, cursor, dim = self._styles()
         if index == self.cursor:
             base = base + cursor
-        segments = self._segments(held[0], held[1], width, base)
+        segments = self._painter.segments(held[0], held[1], width, base, dim, self.clock(), self.highlight)
         if width < NARROWEST:  # too narrow for the score and a title: cut to fit
             return Strip(segments).crop(0, width).extend_cell_length(width, base)
         return Strip(segments, width)
-
-    def _style(self, base: Style, layer: Style) -> Style:
-        """``base`` with ``layer`` over it, worked out once (a line has a few
-        dozen styles at most, and adding Rich styles is slow)."""
-        key = (base, layer)
-        style = self._combined.get(key)
-        if style is None:
-            style = base + layer
-            if len(self._combined) > 4096:
-                self._combined.clear()
-            self._combined[key] = style
-        return style
-
-    def _segments(self, row: ListRow, marks: Marks, width: int, base: Style) -> list[Segment]:
-        """One article's line, as segments exactly ``width`` cells long (built
-        directly: a Rich Text assembled, highlighted and rendered for each
-        line took most of a frame while a search was typed)."""
-        dim = self._styles()[2]
-        colour = quality_colour(row.quality)
-        fixed = 1 + 4 + 1  # mark, score and star, a cell to spare at the end
-        extras: list[tuple[str, Style]] = []  # each after a space, in this order
-        if width >= 64:
-            provider = clean(row.provider or row.domain)
-            if provider:
-                extras.append((_fit(provider, 18), dim))
-        if width >= 40:
-            extras.append((age(row.published_datetime, self.clock()).rjust(8), dim))
-        if width >= 96:
-            extras.append((("" if row.heat is None else score(row.heat)).rjust(5), dim))
-        taken = sum(cell_len(text) + 1 for text, _ in extras)
-        room = width - fixed - taken
-        if room < 8:
-            extras, taken = [], 0
-            room = width - fixed
-        strong = row.quality is not None and row.quality >= 80
-        segments = [
-            Segment("▌", self._style(base, Style(color=colour))),
-            Segment(score(row.quality).rjust(3), self._style(base, Style(color=colour, bold=strong))),
-            Segment("★", self._style(base, STARRED)) if marks.starred else Segment(" ", base),
-        ]
-        title_style = base if marks.read else self._style(base, BOLD)
-        full = clean(row.title)
-        title = _fit(full, max(0, room))
-        spans = _matches(full, tuple(self.highlight), len(title)) if self.highlight else ()
-        at = 0
-        for start, stop in spans:
-            if start > at:
-                segments.append(Segment(title[at:start], title_style))
-            segments.append(Segment(title[start:stop], self._style(title_style, MATCH)))
-            at = stop
-        if at < len(title):
-            segments.append(Segment(title[at:], title_style))
-        for text, style in extras:
-            segments.append(Segment(" ", base))
-            segments.append(Segment(text, self._style(base, style)))
-        spare = width - 5 - max(0, room) - taken  # after mark, score and star; the title fills its room exactly
-        if spare > 0:
-            segments.append(Segment(" " * spare, base))
-        return segments
 
     # movement -----------------------------------------------------------------
 

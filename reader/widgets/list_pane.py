@@ -2,10 +2,10 @@
 and the article list, and the loading of that list.
 
 Given a View (reader.view), it loads the view's articles in an exclusive
-thread worker (reader.screens.loading), which posts them back here; the
-rows on screen are read as they are drawn, each with the user's marks
-from the state file. What it cannot handle (a failure of the store, the
-sidebar's counts) bubbles up to the screen.
+thread worker (reader.screens.loading), whose messages bubble up to the
+screen (which hands the list back: show_list); the rows on screen are read
+as they are drawn, each with the user's marks from the state file, and
+marks are written through the app's StateWriter.
 """
 
 from __future__ import annotations
@@ -46,12 +46,12 @@ class ListPane(Vertical):
         clock: Callable[[], datetime],
         writer: StateWriter,
         history: History,
-        on_search: Callable[[Query], None],
+        searched: Callable[[Query], None],
         indexing: Callable[[], bool],
         **kwargs,
     ) -> None:
         """``state`` is the user's reader.state.State (None: no marks),
-        written through ``writer``; ``on_search`` is called with each new
+        written through ``writer``; ``searched`` is called with each new
         good query typed; ``indexing`` says whether a refresh is running."""
         super().__init__(**kwargs)
         self.library = library
@@ -60,14 +60,15 @@ class ListPane(Vertical):
         self.config = config
         self.clock = clock
         self.history = history
-        self.on_search = on_search
+        self.searched = searched
         self.view = View()  # what the list shows (or is loading): the screen changes it through show()
         self.indexing = indexing
         self.loads = 0  # list loads asked for: only the newest one's results are shown
         self._requested_plan = None  # what the newest load runs (Library.plan); None when unknown or failed
+        self._planned: tuple[View, object] | None = None  # the last view planned, and its plan
 
     def compose(self) -> ComposeResult:
-        yield SearchBar(self.on_search, self.history, id="search")
+        yield SearchBar(self.searched, self.history, id="search")
         yield Static(id="list-header")
         yield ProgressBar(id="progress", show_eta=False)
         yield ArticleList(self._fetch_rows, self.clock, id="articles")
@@ -146,7 +147,7 @@ class ListPane(Vertical):
         count = self.articles.count
         if not count or self.state is None:
             return
-        asked = self.query()  # the view asked about, should the list change meanwhile
+        asked = self.view_query()  # the view asked about, should the list change meanwhile
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -158,7 +159,7 @@ class ListPane(Vertical):
         """Ask for a name, then save the view's search under it (w)."""
         from reader.screens.ask import AskName
 
-        text = self.query().text.strip() if self.view.search.text else ""
+        text = self.view_query().text.strip() if self.view.search.text else ""
         if not text or self.state is None:
             self.notify("Search first (/), then save the search with w.", severity="warning")
             return
@@ -206,15 +207,21 @@ class ListPane(Vertical):
 
     # loading -----------------------------------------------------------------------
 
-    def query(self, view: View | None = None) -> Query:
+    def view_query(self, view: View | None = None) -> Query:
         """The view's query (the one shown by default), with the config's defaults."""
         return (view or self.view).query(self.config)
 
     def _plan(self, view: View):
+        """What ``view``'s load would run (asked once a view: a key typed asks
+        same_list(), then show())."""
+        if self._planned is not None and self._planned[0] == view:
+            return self._planned[1]
         try:
-            return self.library.plan(self.query(view), sort=view.sort, reverse=view.reverse, prefix_last=True)
+            plan = self.library.plan(self.view_query(view), sort=view.sort, reverse=view.reverse, prefix_last=True)
         except StoreError:
-            return None
+            plan = None
+        self._planned = (view, plan)
+        return plan
 
     def same_list(self, view: View) -> bool:
         """Whether ``view`` selects the very list the newest load asked for."""
@@ -223,10 +230,9 @@ class ListPane(Vertical):
 
     def keep_list(self, view: View) -> None:
         """Show ``view`` with the list as it is (same_list() said it selects
-        the same articles): only the header and the marked words change."""
+        the same articles): only the words marked in it change."""
         self.view = view
         self.articles.refresh()
-        self.header()
 
     def forget_plan(self) -> None:
         """The list is not what was asked for (a load failed): the next change loads."""
@@ -251,10 +257,9 @@ class ListPane(Vertical):
             held = articles.ids[articles.cursor]
         self.loads += 1
         request = ListRequest(
-            self.loads, self.query(view), view.sort, view.reverse, keep, keep_cursor, held, max(1, articles.size.height), counts, then_refresh
+            self.loads, self.view_query(view), view.sort, view.reverse, keep, keep_cursor, held, max(1, articles.size.height), counts, then_refresh
         )
         self._load(request)
-        self.header()
 
     @work(thread=True, exclusive=True, group="ids")
     def _load(self, request: ListRequest) -> None:
