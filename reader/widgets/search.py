@@ -1,9 +1,9 @@
 """The search bar (`/`): the query language, results as you type.
 
-Each change is parsed after a short pause; a good query is posted to the
-screen (which reloads the list off the UI thread), a bad one shows its
-error under the bar and the list keeps the last good result. Up and down
-recall earlier queries.
+Each change is parsed at once, or once a burst of keys pauses (DEBOUNCE);
+a good query goes to the screen's callback (which reloads the list off
+the UI thread), a bad one shows its error under the bar and the list
+keeps the last good result. Up and down recall earlier queries.
 """
 
 from __future__ import annotations
@@ -134,6 +134,7 @@ class SearchBar(Vertical):
         """Enter (keep the search) or Escape (cleared)."""
 
         cleared: bool
+        """The bar was emptied (Escape, or Enter on nothing)."""
 
     def __init__(self, on_change: Callable[[Query], None], history: History | None = None, **kwargs) -> None:
         """``on_change`` is called with each new good query (empty when the
@@ -141,7 +142,7 @@ class SearchBar(Vertical):
         before the frame that echoes the key is drawn (2-3 ms of every key)."""
         super().__init__(**kwargs)
         self.history: History = history or MemoryHistory()
-        self._on_change = on_change
+        self._report = on_change
         self.good = Query()
         self._timer = None
         self._last_run = 0.0
@@ -200,7 +201,7 @@ class SearchBar(Vertical):
         self.remove_class("-error")
         if query.text.strip() != self.good.text.strip() or query != self.good:
             self.good = query
-            self._on_change(query)
+            self._report(query)
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -230,5 +231,5 @@ class SearchBar(Vertical):
         self._recall = None
         if self.good.text:
             self.good = Query()
-            self._on_change(Query())
+            self._report(Query())
         self.post_message(self.Done(cleared=True))
