@@ -55,7 +55,7 @@ print(time.perf_counter() - started, len(paths), resource.getrusage(resource.RUS
 
 COLD = r"""
 import resource, sys, time
-from reader.index import Library
+from reader.store import Library
 library = Library([sys.argv[1]], cache_dir=sys.argv[2])
 started = time.perf_counter()
 stats = library.refresh()
@@ -67,7 +67,7 @@ print(seconds, stats.parsed, library.article_count(), me, kids)
 
 QUERIES = r"""
 import json, resource, statistics, sys, time
-from reader.index import Library
+from reader.store import Library
 from reader.query import parse_query
 words = json.loads(sys.argv[3])
 texts = []

@@ -115,7 +115,7 @@ def main() -> int:
     args = parser.parse_args()
     expect = args.expect
     if expect is None:
-        from reader.index import Library
+        from reader.store import Library
 
         library = Library([args.folder])
         library.refresh()

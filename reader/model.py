@@ -91,7 +91,7 @@ class Article:
         return self.web_url or self.original_url
 
 
-@dataclass  # TRANSITIONAL: slots=True once the screen no longer sets marks on rows
+@dataclass(slots=True)
 class ListRow:
     """One article as a list shows it: the cache's columns, no body.
 
