@@ -1079,3 +1079,27 @@ async def test_pane_dates_use_the_apps_now(tmp_path: Path) -> None:
         await start(pilot)
         assert "3h" in shown(article_list(app))
         assert "(3 hours ago)" in pane_text(app)
+
+
+async def test_a_list_read_while_the_app_started_is_in_its_first_frame(seeds: Path, tmp_path: Path) -> None:
+    """`reader` reads the first list while Textual loads (Library.prefetch);
+    the screen shows it at once, without a worker, then counts the sidebar."""
+    from reader.config import Config, apply_config
+    from reader.query import Query
+
+    with Library([seeds], cache_dir=tmp_path / "cache") as warm:
+        warm.refresh()
+    library = Library([seeds], cache_dir=tmp_path / "cache")
+    first = apply_config(Query(), Config())
+    library.prefetch(first, sort=first.sort)
+    from reader.messages import ListLoaded
+
+    app = build(seeds, tmp_path, library=library, watch=False)
+    posted: list[object] = []
+    async with app.run_test(size=SIZE, message_hook=posted.append) as pilot:
+        articles = article_list(app)
+        await start(pilot)
+        assert articles.count == 46
+        assert not [m for m in posted if isinstance(m, ListLoaded)]  # no worker was asked for it
+        assert option_texts(app.screen.query_one(TopicList))[0] == "All 46"
+        assert "160" in shown(articles).splitlines()[0]

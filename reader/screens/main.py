@@ -249,7 +249,11 @@ class MainScreen(Screen):
         """Show the view's articles (and, with ``counts``, recount the sidebar);
         with ``view``, that view from now on."""
         # Reading a linked article, the list moving under it keeps no cursor.
-        self.list_pane.show(view or self.view, keep, not self.pane.history, counts, then_refresh)
+        ready = self.list_pane.show(view or self.view, keep, not self.pane.history, counts, then_refresh)
+        if ready is not None:  # read while the app started: into the first frame, the sidebar after it
+            self._list_loaded(ready)
+            if counts:
+                self.call_after_refresh(self.refresh_sidebar)
 
     @on(ListLoaded)
     def _list_loaded(self, event: ListLoaded) -> None:

@@ -34,6 +34,10 @@ from reader.view import View
 from reader.widgets.article_list import ArticleList
 from reader.widgets.search import History, SearchBar
 
+# How long the first list waits for the list read while the app started
+# (Library.prefetch) before it is loaded the usual way, in a worker.
+PREFETCH_WAIT = 0.25
+
 
 class ListPane(Vertical):
     """The articles of one view, and the bar that searches them."""
@@ -238,13 +242,19 @@ class ListPane(Vertical):
         """The list is not what was asked for (a load failed): the next change loads."""
         self._requested_plan = None
 
-    def show(self, view: View, keep: int | None = None, keep_cursor: bool = True, counts: bool = True, then_refresh: bool = False) -> None:
+    def show(
+        self, view: View, keep: int | None = None, keep_cursor: bool = True, counts: bool = True, then_refresh: bool = False
+    ) -> ListLoaded | None:
         """Load and show ``view``'s articles, keeping article ``keep`` under
         the cursor, else (with ``keep_cursor``) the one under it now, on the
         same screen line; with ``counts``, count the sidebar after.
 
         A query still running for an earlier view is interrupted: while
         typing a search, only the newest query matters.
+
+        When the list was read before the app started (Library.prefetch), it
+        is returned at once, for the caller to show in the first frame
+        (nothing is loaded then, and the sidebar is not counted).
         """
         self.library.interrupt()
         self.view = view
@@ -259,7 +269,11 @@ class ListPane(Vertical):
         request = ListRequest(
             self.loads, self.view_query(view), view.sort, view.reverse, keep, keep_cursor, held, max(1, articles.size.height), counts, then_refresh
         )
+        ready = self.library.prefetched(request.query, sort=request.sort, reverse=request.reverse, prefix_last=True, wait=PREFETCH_WAIT)
+        if ready is not None:
+            return ListLoaded(request.load, ready[0], ready[1], keep, keep_cursor, then_refresh=then_refresh)
         self._load(request)
+        return None
 
     @work(thread=True, exclusive=True, group="ids")
     def _load(self, request: ListRequest) -> None:
