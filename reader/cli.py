@@ -7,16 +7,14 @@ its control characters are removed, or as escaped JSON.
 from __future__ import annotations
 
 import argparse
-import csv
-import json
 import os
 import re
 import sys
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterable, NoReturn, Sequence
+from typing import Any, NoReturn, Sequence
 
-from reader import __version__
+from reader import __version__, output
 from reader.sqlite import sqlite3
 
 COMMANDS = ("list", "check", "topics", "show", "config", "state")
@@ -32,27 +30,12 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def _console(**kwargs: Any):
-    """A Rich console that lets a closed pipe end the command quietly."""
-    from rich.console import Console
-
-    class _Quiet(Console):
-        def on_broken_pipe(self) -> None:
-            raise BrokenPipeError
-
-    return _Quiet(highlight=False, **kwargs)
-
-
-def _err_console():
-    return _console(stderr=True, soft_wrap=True)
-
-
 def _notice(message: str) -> None:
     from rich.text import Text
 
     from reader.text import clean
 
-    _err_console().print(Text("reader: ", style="bold yellow") + Text(clean(message)))
+    output.err_console().print(Text("reader: ", style="bold yellow") + Text(clean(message)))
 
 
 # -- arguments ------------------------------------------------------------------------
@@ -162,7 +145,7 @@ class _DelayedProgress:
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeRemainingColumn(),
-                console=_err_console(),
+                console=output.err_console(),
                 transient=True,
             )
             self.bar.start()
@@ -200,160 +183,6 @@ def open_library(paths: list[Path], config=None):
 # -- output ------------------------------------------------------------------------------
 
 
-def _display_path(path: str) -> str:
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return path
-    return path if rel.startswith("..") else rel
-
-
-def article_json(row) -> dict[str, Any]:
-    from reader.format import number
-
-    data = row.data or {}
-    return {
-        "id": row.uid,
-        "path": row.path,
-        "title": row.title,
-        "excerpt": row.excerpt,
-        "url": row.url,
-        "original_url": data.get("original_url"),
-        "published_at": data.get("published_at"),
-        "quality": number(row.quality),
-        "heat": number(row.heat),
-        "published": row.published,
-        "type": data.get("type"),
-        "category": data.get("category"),
-        "provider": None if row.provider is None and row.domain is None else {"name": row.provider, "domain": row.domain},
-        "topics": row.topics,
-        "images": [{"url": i["url"], "width": i["width"], "height": i["height"]} for i in data.get("images", [])],
-        "related": [
-            {
-                "title": r["title"],
-                "url": r["url"],
-                "provider": r["provider"],
-                "quality": r["quality"],
-                "published_at": r["published_at"],
-                "excerpt": r["excerpt"],
-            }
-            for r in data.get("related", [])
-        ],
-        "has_secured": bool(data.get("has_secured")),
-    }
-
-
-def _dumps(value: Any, indent: int | None = None) -> str:
-    from reader.text import escape_json_controls
-
-    return escape_json_controls(json.dumps(value, ensure_ascii=False, indent=indent))
-
-
-def _print_rows(rows: Iterable[Any], fmt: str, total: Callable[[int], int]) -> None:
-    """Print rows as they come (a long listing is never all in memory);
-    ``total(shown)`` is the number of matches, for the table's last line."""
-    from reader.text import clean
-
-    out = sys.stdout
-    if fmt == "json":
-        # json.dumps(list, indent=2), one item at a time
-        first = True
-        for row in rows:
-            item = _dumps(article_json(row), indent=2).replace("\n", "\n  ")
-            out.write(("[\n  " if first else ",\n  ") + item)
-            first = False
-        out.write("[]\n" if first else "\n]\n")
-    elif fmt == "jsonl":
-        for row in rows:
-            out.write(_dumps(article_json(row)) + "\n")
-    elif fmt == "csv":
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["id", "path", "title", "excerpt", "url", "published_at", "quality", "heat", "published", "provider", "domain", "topics", "related"])
-        # Cells are cleaned even in a pipe: a CSV file is often shown with
-        # `cat` or `column`, and JSON is there for the exact strings.
-        tidy = clean
-        for row in rows:
-            item = article_json(row)
-            writer.writerow(
-                [
-                    item["id"], tidy(item["path"]), tidy(item["title"]), tidy(item["excerpt"]), tidy(item["url"]),
-                    item["published_at"] or "", _csv_num(item["quality"]), _csv_num(item["heat"]),
-                    "" if item["published"] is None else str(item["published"]).lower(),
-                    tidy(row.provider), tidy(row.domain), tidy("; ".join(row.topics)), len(item["related"]),
-                ]
-            )
-    else:
-        _print_table(rows, total)
-
-
-def _csv_num(value: Any) -> str:
-    return "" if value is None else str(value)
-
-
-TABLE_CHUNK = 1000  # rows a table is printed in; the first one sets the column widths
-
-
-def _print_table(rows: Iterable[Any], total: Callable[[int], int]) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
-    from reader.format import age, score
-    from reader.text import clean
-
-    console = _console()
-    widths: list[int] | None = None
-    shown = 0
-
-    def table(cells: list[list[Text]]) -> Table:
-        nonlocal widths
-        if widths is None:
-            # as wide as the first rows need (the provider at most 20 cells); the rest align with them
-            widths = [max([len(h)] + [c[i].cell_len for c in cells]) for i, h in enumerate(("ID", "Q", "Heat", "Age", "Provider"))]
-            widths[4] = min(widths[4], 20)
-        out = Table(box=None, header_style="bold", pad_edge=False, expand=False, show_header=shown == len(cells))
-        out.add_column("ID", style="dim", no_wrap=True, width=widths[0])
-        out.add_column("Q", justify="right", no_wrap=True, width=widths[1])
-        out.add_column("Heat", justify="right", no_wrap=True, width=widths[2])
-        out.add_column("Age", justify="right", no_wrap=True, width=widths[3])
-        out.add_column("Provider", no_wrap=True, width=widths[4], overflow="ellipsis")
-        out.add_column("Title", overflow="fold", ratio=1)
-        for line in cells:
-            out.add_row(*line)
-        return out
-
-    cells: list[list[Text]] = []
-    for row in rows:
-        cells.append(
-            [
-                Text(row.uid),
-                Text(score(row.quality), style=_quality_style(row.quality)),
-                Text(score(row.heat)),
-                Text(age(row.published_datetime)),
-                Text(clean(row.provider or row.domain)),
-                Text(clean(row.title)),
-            ]
-        )
-        shown += 1
-        if len(cells) == TABLE_CHUNK:
-            console.print(table(cells))
-            cells = []
-    if cells or not shown:
-        console.print(table(cells))
-    console.print(Text(f"{shown} of {total(shown)} articles", style="dim"))
-
-
-def _quality_style(quality: float | None) -> str:
-    if quality is None:
-        return "dim"
-    if quality >= 80:
-        return "bold green"
-    if quality >= 50:
-        return "green"
-    if quality >= 20:
-        return "yellow"
-    return "red"
-
-
 # -- commands --------------------------------------------------------------------------
 
 
@@ -382,7 +211,7 @@ def cmd_list(argv: Sequence[str]) -> int:
     sort = None if args.sort == "relevance" else args.sort
     with open_library(paths, config) as library:
         rows = library.each(query, sort=sort, reverse=args.reverse, limit=args.limit, with_data=args.format != "table")
-        _print_rows(rows, args.format, lambda shown: shown if args.limit is None else library.count(query))
+        output.print_rows(rows, args.format, lambda shown: shown if args.limit is None else library.count(query))
     return 0
 
 
@@ -401,10 +230,10 @@ def cmd_check(argv: Sequence[str]) -> int:
     with open_library(args.paths) as library:
         problems = library.problems()
         articles = library.article_count()
-    console = _console(soft_wrap=True)
+    console = output.console(soft_wrap=True)
     skipped = [p for p in problems if p.skipped]
     for problem in problems:
-        line = Text(clean(_display_path(problem.path)) + (f":{problem.line}" if problem.line else "") + ": ", style="bold")
+        line = Text(clean(output.display_path(problem.path)) + (f":{problem.line}" if problem.line else "") + ": ", style="bold")
         line.append(Text("skipped: " if problem.skipped else "warning: ", style="red" if problem.skipped else "yellow"))
         line.append(clean(problem.reason))
         console.print(line)
@@ -439,7 +268,7 @@ def cmd_topics(argv: Sequence[str]) -> int:
     with open_library(paths) as library:
         topics = library.topics(query)
     if args.format == "json":
-        sys.stdout.write(_dumps([{"topic": t, "articles": n, "mean_quality": None if q is None else round(q, 1)} for t, n, q in topics], indent=2) + "\n")
+        sys.stdout.write(output.dumps([{"topic": t, "articles": n, "mean_quality": None if q is None else round(q, 1)} for t, n, q in topics], indent=2) + "\n")
         return 0
     table = Table(box=None, header_style="bold", pad_edge=False)
     table.add_column("Topic")
@@ -447,7 +276,7 @@ def cmd_topics(argv: Sequence[str]) -> int:
     table.add_column("Mean quality", justify="right")
     for topic, count, mean in topics:
         table.add_row(Text(clean(topic)), Text(str(count)), Text("–" if mean is None else f"{mean:.1f}"))
-    _console().print(table)
+    output.console().print(table)
     return 0
 
 
@@ -481,7 +310,7 @@ def cmd_show(argv: Sequence[str]) -> int:
         article, problems = parse_file(path)
         if article is None:
             for problem in problems:
-                _err_console().print(clean(_display_path(problem.path)) + ": " + clean(problem.reason), markup=False)
+                output.err_console().print(clean(output.display_path(problem.path)) + ": " + clean(problem.reason), markup=False)
             return 1
         urls = [r.url for r in article.related if r.url]
         try:
@@ -491,7 +320,7 @@ def cmd_show(argv: Sequence[str]) -> int:
     finally:
         if library is not None:
             library.close()
-    _console().print(render_article(article, article_uid(path), in_library))
+    output.console().print(render_article(article, article_uid(path), in_library))
     return 0
 
 
@@ -505,7 +334,7 @@ def cmd_config(argv: Sequence[str]) -> int:
     parser = _Parser(prog="reader config", description="Show where reader keeps its files and the settings in effect.")
     parser.parse_args(argv)
     config = load_config()
-    console = _console(soft_wrap=True)
+    console = output.console(soft_wrap=True)
     config_file = config.path
     if config_file is not None and config_file.is_file():
         status = "exists"
@@ -558,12 +387,12 @@ def cmd_state(argv: Sequence[str]) -> int:
     )
     parser.add_argument("file", type=Path, metavar="FILE")
     args = parser.parse_args(rest)
-    shown = clean(_display_path(str(args.file)))
+    shown = clean(output.display_path(str(args.file)))
     try:
         with State(notice=_notice) as state:
             counts = state.export(args.file) if action == "export" else state.import_(args.file)
     except StateError as exc:
-        _err_console().print(Text("reader: ", style="bold red") + Text(clean(str(exc))))
+        output.err_console().print(Text("reader: ", style="bold red") + Text(clean(str(exc))))
         return 1
     parts = (
         _count(counts.read, "read mark"),
@@ -576,7 +405,7 @@ def cmd_state(argv: Sequence[str]) -> int:
         line = f"Exported {summary} to {shown}"
     else:
         line = f"Imported from {shown}: {summary} new"
-    _console(soft_wrap=True).print(Text(line))
+    output.console(soft_wrap=True).print(Text(line))
     return 0
 
 

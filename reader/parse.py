@@ -4,6 +4,10 @@ All coercion of front-matter fields lives here. Each field is coerced on
 its own: a wrong type costs a warning and the nearest sensible value, never
 the article. A file is skipped only when it has no usable front matter
 mapping.
+
+Longer than the house's 500 lines on purpose: one coercion function per
+field, each short, all of them the one place where a file's values are
+judged. Split by field they would only scatter that one job.
 """
 
 from __future__ import annotations

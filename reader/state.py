@@ -11,6 +11,9 @@ file lose no marks, and a killed process keeps everything it had been told
 was saved. A damaged file is moved aside (never deleted) with a notice and a
 fresh one started; a file held locked by another process past the busy
 timeout raises ``StateError`` instead of hanging.
+
+The file itself (opening, damage, connections, transactions) is
+reader.statefile's StateFile; State adds what is kept in it.
 """
 
 from __future__ import annotations
@@ -19,35 +22,21 @@ import json
 import os
 import re
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, TypeVar
+from typing import Any, Callable, Iterable, TypeVar
 
 from reader.text import kind_of
-from reader.sqlite import chunks, is_busy, is_damaged, marks, rollback, sqlite3, use_wal
+from reader.sqlite import chunks, marks, sqlite3
+from reader.statefile import STATE_FILE, StateError, StateFile, default_path  # noqa: F401 (the state's names)
 
-SCHEMA_VERSION = 1
-APPLICATION_ID = 0x52454144  # "READ": marks the file as reader's state
 EXPORT_VERSION = 1
 HISTORY_LIMIT = 200
-STATE_FILE = "state.sqlite3"
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 Notice = Callable[[str], None]
 T = TypeVar("T")
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS read(key TEXT PRIMARY KEY, at INTEGER NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS starred(key TEXT PRIMARY KEY, at INTEGER NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS searches(name TEXT PRIMARY KEY, query TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS history(seq INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
-"""
-
-class StateError(Exception):
-    """The state cannot be read or written; the message is one line for the user."""
-
 
 @dataclass(frozen=True, slots=True)
 class Counts:
@@ -57,12 +46,6 @@ class Counts:
     starred: int = 0
     searches: int = 0
     history: int = 0
-
-
-def default_path() -> Path:
-    from reader.config import data_dir
-
-    return data_dir() / STATE_FILE
 
 
 def identity(url: str | None, path: str, roots: list[Path]) -> str:
@@ -131,223 +114,9 @@ def _as_keys(keys: Iterable[str] | str) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
-class _Damaged(Exception):
-    def __init__(self, why: str) -> None:
-        super().__init__(why)
-        self.why = why
-
-
-class State:
-    """Read/starred marks, saved searches and query history in one SQLite file.
-
-    Safe to share between threads and between processes (SQLite's locking,
-    WAL, a busy timeout). Writes go through one connection, reads through
-    another, each behind its own lock: a read (drawing a list's marks) never
-    waits for a write being made durable (synchronous = FULL: an fsync).
-    """
-
-    def __init__(
-        self,
-        path: Path | str | None = None,
-        notice: Notice | None = None,
-        timeout: float = 5.0,
-    ) -> None:
-        self.path = Path(path) if path is not None else default_path()
-        self.notice = notice or (lambda message: None)
-        self.timeout = timeout
-        self._lock = threading.RLock()  # the writing connection's; taken before _read_lock when both are
-        self._read_lock = threading.Lock()
-        self._db: sqlite3.Connection | None = None  # for writes
-        self._reader: sqlite3.Connection | None = None  # for reads
-        self._closed = False
-        with self._lock:
-            self._open()
-
-    # opening ----------------------------------------------------------------------
-
-    def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(
-            os.fspath(self.path), timeout=self.timeout, isolation_level=None, check_same_thread=False
-        )
-        db.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
-        return db
-
-    def _open(self) -> sqlite3.Connection:
-        """Open the file, setting a damaged one aside once and starting afresh."""
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StateError(f"cannot make the folder for the state file {self.path}: {exc.strerror or exc}") from exc
-        for attempt in range(2):
-            db = None
-            try:
-                db = self._connect()
-                self._prepare(db)
-            except _Damaged as exc:
-                if db is not None:
-                    db.close()
-                if attempt:
-                    raise StateError(f"the state file {self.path} {exc.why}, even after starting afresh") from exc
-                self._set_aside(exc.why)
-                continue
-            except sqlite3.Error as exc:
-                if db is not None:
-                    db.close()
-                if is_damaged(exc) and not attempt:
-                    self._set_aside(f"is damaged ({exc})")
-                    continue
-                raise self._error(exc, "open") from exc
-            self._db = db
-            return db
-        raise AssertionError("unreachable")
-
-    def _prepare(self, db: sqlite3.Connection) -> None:
-        use_wal(db, self.timeout)
-        # User data cannot be rebuilt: make each commit durable, not only crash-safe.
-        db.execute("PRAGMA synchronous = FULL")
-        check = [row[0] for row in db.execute("PRAGMA quick_check").fetchall()]
-        if check != ["ok"]:
-            raise _Damaged(f"is damaged ({'; '.join(str(c) for c in check[:3])})")
-        if self._schema_state(db) == "current":
-            return
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            status = self._schema_state(db)
-            if status == "empty":
-                for statement in SCHEMA.strip().split(";"):
-                    if statement.strip():
-                        db.execute(statement)
-                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            db.execute("COMMIT")
-        except BaseException:
-            rollback(db)
-            raise
-        if status == "newer":
-            raise _Damaged("was written by a newer version of reader")
-        if status == "foreign":
-            raise _Damaged("is not a reader state file")
-
-    @staticmethod
-    def _schema_state(db: sqlite3.Connection) -> str:
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        app = db.execute("PRAGMA application_id").fetchone()[0]
-        if version == 0 and app == 0:
-            has_tables = db.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is not None
-            return "foreign" if has_tables else "empty"
-        if app != APPLICATION_ID:
-            return "foreign"
-        if version > SCHEMA_VERSION:
-            return "newer"
-        if version < 1:
-            return "foreign"
-        return "current"
-
-    def _set_aside(self, why: str) -> None:
-        """Rename the damaged file (and its WAL) out of the way; never delete it."""
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
-        n = 1
-        while any(Path(f"{aside}{s}").exists() for s in ("", "-wal", "-shm")):
-            n += 1
-            aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}-{n}")
-        try:
-            os.replace(self.path, aside)
-            # The WAL goes along under the matching name, so the set-aside copy
-            # still opens with everything it held and the fresh file never
-            # replays a stale log.
-            for suffix in ("-wal", "-shm", "-journal"):
-                if os.path.exists(f"{self.path}{suffix}"):
-                    os.replace(f"{self.path}{suffix}", f"{aside}{suffix}")
-        except OSError as exc:
-            raise StateError(
-                f"the state file {self.path} {why}, and it could not be moved aside: {exc.strerror or exc}"
-            ) from exc
-        self.notice(f"the state file {self.path} {why}; moved it to {aside} and started a fresh one")
-
-    def _error(self, exc: sqlite3.Error, action: str) -> StateError:
-        if is_busy(exc):
-            return StateError(
-                f"the state file {self.path} is locked by another program (waited {self.timeout:g} s); "
-                f"could not {action}"
-            )
-        return StateError(f"could not {action} in the state file {self.path}: {exc}")
-
-    # running statements ---------------------------------------------------------------
-
-    def _run(self, action: str, work: Callable[[sqlite3.Connection], T], write: bool) -> T:
-        """Run ``work`` on the connection, in one transaction when writing.
-
-        Damage found part way (a file broken while open) sets the file aside
-        and runs ``work`` once more on a fresh one.
-        """
-        for attempt in range(2):
-            try:
-                if write:
-                    with self._lock:
-                        db = self._writer(action)
-                        db.execute("BEGIN IMMEDIATE")
-                        try:
-                            result = work(db)
-                            db.execute("COMMIT")
-                        except BaseException:
-                            rollback(db)
-                            raise
-                        return result
-                with self._read_lock:
-                    return work(self._reading(action))
-            except sqlite3.Error as exc:
-                if is_damaged(exc) and not attempt:
-                    self._start_afresh(f"is damaged ({exc})")
-                    continue
-                raise self._error(exc, action) from exc
-        raise AssertionError("unreachable")
-
-    def _writer(self, action: str) -> sqlite3.Connection:
-        if self._closed:
-            raise StateError(f"the state file {self.path} is closed; could not {action}")
-        return self._db or self._open()
-
-    def _reading(self, action: str) -> sqlite3.Connection:
-        """The reading connection (opened once the file is sound: _open() made it so)."""
-        if self._closed:
-            raise StateError(f"the state file {self.path} is closed; could not {action}")
-        if self._reader is None:
-            if self._db is None:
-                with self._lock:  # the file must be opened (or set aside) first
-                    self._writer(action)
-            self._reader = self._connect()
-            self._reader.execute("PRAGMA query_only = 1")
-        return self._reader
-
-    def _start_afresh(self, why: str) -> None:
-        """Damage found part way (a file broken while open): set it aside."""
-        with self._lock, self._read_lock:
-            for db in (self._db, self._reader):
-                if db is not None:
-                    db.close()
-            self._db = self._reader = None
-            self._set_aside(why)
-
-    def _read(self, action: str, work: Callable[[sqlite3.Connection], T]) -> T:
-        return self._run(action, work, write=False)
-
-    def _write(self, action: str, work: Callable[[sqlite3.Connection], T]) -> T:
-        return self._run(action, work, write=True)
-
-    def close(self) -> None:
-        with self._lock, self._read_lock:
-            self._closed = True
-            for db in (self._db, self._reader):
-                if db is not None:
-                    db.close()
-            self._db = self._reader = None
-
-    def __enter__(self) -> "State":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+class State(StateFile):
+    """Read/starred marks, saved searches and query history in one SQLite
+    file (StateFile: safe to share between threads and processes)."""
 
     # marks ----------------------------------------------------------------------
 
