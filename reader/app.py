@@ -29,6 +29,7 @@ from reader.config import Config  # noqa: E402
 from reader.links import command_for, launch, refusal  # noqa: E402
 from reader.saving import StateWriter, add_history  # noqa: E402
 from reader.screens.main import MainScreen, find_main  # noqa: E402
+from reader.services import Services  # noqa: E402
 from reader.state import State, StateError  # noqa: E402
 from reader.store import Library  # noqa: E402
 from reader.text import clean  # noqa: E402
@@ -79,9 +80,8 @@ class ReaderApp(App[None]):
         self.sub_title = ", ".join(clean(p.name or str(p)) for p in library.roots)
 
     def get_default_screen(self) -> Screen:
-        return MainScreen(
-            self.library, self.state, self.config, self.clock, self.writer, self.query_history, watch_files=self.watch_files
-        )
+        services = Services(self.library, self.state, self.config, self.clock, self.writer, self.query_history)
+        return MainScreen(services, watch_files=self.watch_files)
 
     def on_mount(self) -> None:
         if self.handle_signals:

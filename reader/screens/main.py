@@ -13,8 +13,6 @@ from __future__ import annotations
 import time
 from array import array
 from dataclasses import replace
-from datetime import datetime
-from typing import Callable
 
 from textual import on, work
 from textual.app import App, ComposeResult
@@ -24,7 +22,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
-from reader.config import Config
 from reader.links import refusal
 from reader.messages import (
     FilesChanged,
@@ -38,16 +35,16 @@ from reader.messages import (
 )
 from reader.model import ListRow
 from reader.query import Query
-from reader.saving import StateWriter
 from reader.screens.loading import count_sidebar
 from reader.screens.refreshing import Refresher
-from reader.store import CacheDamaged, Library, NotIndexed, SearchInterrupted, StoreError
+from reader.store import CacheDamaged, NotIndexed, SearchInterrupted, StoreError
+from reader.services import Services
 from reader.text import clean
 from reader.view import Filters, View
 from reader.widgets.article_list import ArticleList
 from reader.widgets.article_view import ArticleView, RelatedList
 from reader.widgets.list_pane import ListPane
-from reader.widgets.search import History, SearchBar, SearchInput
+from reader.widgets.search import SearchBar, SearchInput
 from reader.widgets.topics import TopicList
 
 PANE_DELAY = 0.06  # seconds the cursor rests before the article pane follows it
@@ -105,26 +102,16 @@ class MainScreen(Screen):
         ],
     ]
 
-    def __init__(
-        self,
-        library: Library,
-        state,
-        config: Config,
-        clock: Callable[[], datetime],
-        writer: StateWriter,
-        history: History,
-        watch_files: bool = True,
-        **kwargs,
-    ) -> None:
+    def __init__(self, services: Services, watch_files: bool = True, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.library = library
-        self.state = state  # reader.state.State, or None when marks cannot be kept
-        self.config = config
-        self.clock = clock
-        self.writer = writer
-        self.history = history  # the search bar's earlier queries
+        self.services = services
+        self.library = services.library
+        self.state = services.state  # reader.state.State, or None when marks cannot be kept
+        self.config = services.config
+        self.clock = services.clock
+        self.writer = services.writer
         self.watch_files = watch_files
-        self.refresher = Refresher(self, library)
+        self.refresher = Refresher(self, services.library)
         self._last_reload = 0.0  # when the list was last reloaded during a refresh
         self._last_failure: tuple[str, int] | None = None  # the last list error shown, and its 5 s slot
         self._bindings_had: bool | None = None  # whether keys on "this article" had one, at the last footer refresh
@@ -133,11 +120,7 @@ class MainScreen(Screen):
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
             yield TopicList(id="topics")
-            yield ListPane(
-                self.library, self.state, self.config, self.clock, self.writer, self.history, self._search_changed,
-                lambda: self.refresher.running,
-                id="list-pane",
-            )
+            yield ListPane(self.services, self._search_changed, lambda: self.refresher.running, id="list-pane")
             yield ArticleView(self.library, self.clock, id="article")
         yield Footer()
 

@@ -11,7 +11,6 @@ marks are written through the app's StateWriter.
 from __future__ import annotations
 
 from array import array
-from datetime import datetime
 from functools import partial
 from typing import Callable
 
@@ -22,17 +21,16 @@ from textual.widgets import ProgressBar, Static
 from textual.worker import get_current_worker
 
 from reader import saving
-from reader.config import Config
 from reader.messages import ListCompleted, ListLoaded, MarksChanged, SearchSaved, StoreFailed
 from reader.model import NO_MARKS, ListRow, Marks
 from reader.query import Query
-from reader.saving import StateWriter
 from reader.screens.loading import ListRequest, load_list
-from reader.store import Library, StoreError
+from reader.store import StoreError
+from reader.services import Services
 from reader.text import clean
 from reader.view import View
 from reader.widgets.article_list import ArticleList
-from reader.widgets.search import History, SearchBar
+from reader.widgets.search import SearchBar
 
 # How long the first list waits for the list read while the app started
 # (Library.prefetch) before it is loaded the usual way, in a worker.
@@ -42,28 +40,16 @@ PREFETCH_WAIT = 0.25
 class ListPane(Vertical):
     """The articles of one view, and the bar that searches them."""
 
-    def __init__(
-        self,
-        library: Library,
-        state,
-        config: Config,
-        clock: Callable[[], datetime],
-        writer: StateWriter,
-        history: History,
-        searched: Callable[[Query], None],
-        indexing: Callable[[], bool],
-        **kwargs,
-    ) -> None:
-        """``state`` is the user's reader.state.State (None: no marks),
-        written through ``writer``; ``searched`` is called with each new
-        good query typed; ``indexing`` says whether a refresh is running."""
+    def __init__(self, services: Services, searched: Callable[[Query], None], indexing: Callable[[], bool], **kwargs) -> None:
+        """``searched`` is called with each new good query typed;
+        ``indexing`` says whether a refresh is running."""
         super().__init__(**kwargs)
-        self.library = library
-        self.state = state
-        self.writer = writer
-        self.config = config
-        self.clock = clock
-        self.history = history
+        self.library = services.library
+        self.state = services.state  # reader.state.State, or None: no marks
+        self.writer = services.writer
+        self.config = services.config
+        self.clock = services.clock
+        self.history = services.history
         self.searched = searched
         self.view = View()  # what the list shows (or is loading): the screen changes it through show()
         self.indexing = indexing
