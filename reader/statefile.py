@@ -192,10 +192,11 @@ class StateFile:
         and runs ``work`` once more on a fresh one.
         """
         for attempt in range(2):
+            used = None
             try:
                 if write:
                     with self._lock:
-                        db = self._writer(action)
+                        db = used = self._writer(action)
                         db.execute("BEGIN IMMEDIATE")
                         try:
                             result = work(db)
@@ -204,11 +205,15 @@ class StateFile:
                             rollback(db)
                             raise
                         return result
+                if self._db is None:  # the file is opened (or set aside) first, never under the read lock
+                    with self._lock:
+                        self._writer(action)
                 with self._read_lock:
-                    return work(self._reading(action))
+                    used = self._reading(action)
+                    return work(used)
             except sqlite3.Error as exc:
                 if is_damaged(exc) and not attempt:
-                    self._start_afresh(f"is damaged ({exc})")
+                    self._start_afresh(f"is damaged ({exc})", used)
                     continue
                 raise self._error(exc, action) from exc
         raise AssertionError("unreachable")
@@ -223,16 +228,17 @@ class StateFile:
         if self._closed:
             raise StateError(f"the state file {self.path} is closed; could not {action}")
         if self._reader is None:
-            if self._db is None:
-                with self._lock:  # the file must be opened (or set aside) first
-                    self._writer(action)
             self._reader = self._connect()
             self._reader.execute("PRAGMA query_only = 1")
         return self._reader
 
-    def _start_afresh(self, why: str) -> None:
-        """Damage found part way (a file broken while open): set it aside."""
+    def _start_afresh(self, why: str, failed: sqlite3.Connection | None) -> None:
+        """Damage found part way (a file broken while open): set it aside,
+        unless another thread that met it too has already done so (the
+        connection that failed is no longer ours)."""
         with self._lock, self._read_lock:
+            if failed is not None and failed is not self._db and failed is not self._reader:
+                return
             for db in (self._db, self._reader):
                 if db is not None:
                     db.close()

@@ -240,3 +240,63 @@ def test_the_prefetched_first_list_is_handed_to_the_first_ids_with_its_plan(tmp_
         ]
         assert reads == [False]  # only search() read the cache: the count and the ids were ready
         assert library.article_count() == 20 and reads == [False, False]  # once only
+
+
+def test_a_folder_gone_during_a_stopped_refresh_comes_back_whole(tmp_path):
+    """Its digest must not outlive the rows it stood for: a refresh stopped
+    after dropping a folder's articles leaves that folder to be compared."""
+    lib = tmp_path / "lib"
+    for n in range(3):
+        write(lib, f"F/f{n}.md", article(f"F {n}"))
+    write(lib, "E/e.md", article("E"))
+    with make(lib, tmp_path, workers=1) as library:
+        library.refresh()
+        os.rename(lib / "F", lib / ".F-away")  # unmounted, renamed, synced away for a moment
+        stopped = library.refresh(cancelled=lambda: library.article_count() == 1)
+        assert stopped.cancelled and library.article_count() == 1
+        os.rename(lib / ".F-away", lib / "F")  # back, unchanged
+        library.refresh()
+        assert library.article_count() == 4
+
+
+def test_a_root_file_inside_a_root_folder_deleted_leaves_the_list(tmp_path):
+    folder = tmp_path / "lib"
+    for n in range(3):
+        write(folder, f"a{n}.md", article(f"a{n}"))
+    extra = folder / "x.md"
+
+    def titles() -> list[str]:
+        with Library([folder, extra], cache_dir=tmp_path / "cache", workers=1) as library:
+            library.refresh()
+            return sorted(r.title for r in library.search())
+
+    assert titles() == ["a0", "a1", "a2"]
+    write(folder, "x.md", article("X"))
+    assert titles() == ["X", "a0", "a1", "a2"]
+    extra.unlink()
+    assert titles() == ["a0", "a1", "a2"]
+
+
+def test_a_damaged_state_file_is_not_taken_for_a_damaged_cache(tmp_path, monkeypatch):
+    from reader.store import db as db_module
+
+    lib = tmp_path / "lib"
+    write(lib, "a.md", article("Alpha"))
+    state = tmp_path / "state.sqlite3"
+    marks = sqlite3.connect(state)
+    marks.executescript("CREATE TABLE read(key TEXT PRIMARY KEY, at INTEGER); CREATE TABLE starred(key TEXT PRIMARY KEY, at INTEGER);")
+    marks.close()
+    with make(lib, tmp_path) as library:
+        library.state_path = state
+        library.refresh()
+        # the marks' file answers "malformed" (as a damaged page does); its quick check fails
+        real = db_module._sound
+        monkeypatch.setattr(db_module, "_sound", lambda db, name: False if name == "st" else real(db, name))
+        handle = library.db._take()
+        try:
+            error = library.db._translate(sqlite3.DatabaseError("database disk image is malformed"), handle)
+        finally:
+            library.db._give_back(handle)
+        assert type(error) is StoreError and "marks" in str(error)
+        assert not isinstance(error, CacheDamaged)
+        assert [r.title for r in library.search()] == ["Alpha"]

@@ -81,7 +81,12 @@ class Database:
     # connections ------------------------------------------------------------------
 
     def connect(self, path: Path | str) -> sqlite3.Connection:
-        return sqlite3.connect(os.fspath(path), timeout=TIMEOUT, check_same_thread=False, isolation_level=None)
+        """A connection to ``path``, or to a ``file:`` URI (readers use one
+        that never creates the file: a cache dropped meanwhile stays gone)."""
+        target = os.fspath(path)
+        return sqlite3.connect(
+            target, timeout=TIMEOUT, check_same_thread=False, isolation_level=None, uri=target.startswith("file:")
+        )
 
     @contextmanager
     def reading(self, search: bool = False) -> Iterator[Handle]:
@@ -96,23 +101,29 @@ class Database:
             self._give_back(handle)
 
     def _take(self) -> Handle:
-        with self._lock:
-            if self._idle:
-                handle = self._idle.pop()
-                self._busy.add(handle)
-                return handle
-            ready, generation = self._ready, self._generation
-        if not ready and not self.open_existing():
-            raise NotIndexed("the library has not been indexed yet")
-        try:
-            conn = self.connect(self.path)
-        except sqlite3.Error as exc:
-            raise StoreError(f"the cache {self.path} cannot be opened ({exc})") from exc
-        handle = Handle(conn, generation)
-        self._attach_marks(handle)
-        with self._lock:
-            self._busy.add(handle)
-        return handle
+        for _ in range(3):
+            with self._lock:
+                if self._idle:
+                    handle = self._idle.pop()
+                    self._busy.add(handle)
+                    return handle
+                ready, generation, path = self._ready, self._generation, self.path
+            if not ready and not self.open_existing():
+                raise NotIndexed("the library has not been indexed yet")
+            try:
+                conn = self.connect(path.as_uri() + "?mode=rw")
+            except sqlite3.OperationalError:
+                raise NotIndexed("the library has not been indexed yet") from None  # the file went meanwhile
+            except sqlite3.Error as exc:
+                raise StoreError(f"the cache {path} cannot be opened ({exc})") from exc
+            handle = Handle(conn, generation)
+            self._attach_marks(handle)
+            with self._lock:
+                if generation == self._generation:  # else the cache was replaced while this one opened
+                    self._busy.add(handle)
+                    return handle
+            conn.close()
+        raise NotIndexed("the cache is being replaced")
 
     def _give_back(self, handle: Handle) -> None:
         with self._lock:
@@ -150,18 +161,23 @@ class Database:
             self._attach_marks(handle)
 
     def interrupt(self) -> None:
+        # Under the lock: a handle given back meanwhile must not be stopped
+        # in the next read that borrows it.
         with self._lock:
-            searching = [h for h in self._busy if h.search]
-        for handle in searching:
-            handle.interrupted = True
-            try:
-                handle.conn.interrupt()
-            except sqlite3.ProgrammingError:
-                pass  # closed meanwhile
+            for handle in self._busy:
+                if handle.search:
+                    handle.interrupted = True
+                    try:
+                        handle.conn.interrupt()
+                    except sqlite3.ProgrammingError:
+                        pass  # closed meanwhile
 
     def _translate(self, exc: sqlite3.Error, handle: Handle) -> StoreError:
         if handle.interrupted:
             return SearchInterrupted("a newer search took over")
+        if handle.marks and (is_busy(exc) or is_damaged(exc)) and not _sound(handle.conn, "st"):
+            # the user's state file, attached for is:read, not the cache
+            return StoreError(f"the marks could not be read ({exc})")
         if is_busy(exc):
             return CacheBusy(f"the cache {self.path} is locked by another process")
         if is_damaged(exc) or (isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, (sqlite3.OperationalError, sqlite3.ProgrammingError))):
@@ -171,7 +187,9 @@ class Database:
         return StoreError(f"the cache {self.path} could not be read ({exc})")
 
     def _drop_readers(self) -> None:
-        """Close the idle readers; busy ones are closed when given back."""
+        """Close the idle readers; busy ones are closed when given back.
+        Called again once the file is gone or the path changed, so that a
+        reader opened in between is not kept either."""
         with self._lock:
             idle, self._idle = self._idle, []
             self._generation += 1
@@ -183,10 +201,12 @@ class Database:
 
     def open_existing(self) -> bool:
         """Whether a usable cache is there to read (it is not looked at further)."""
-        if not self.path.exists():
+        with self._lock:
+            generation, path = self._generation, self.path
+        if not path.exists():
             return False
         try:
-            db = self.connect(self.path)
+            db = self.connect(path.as_uri() + "?mode=rw")
             try:
                 found = schema.version(db)
             finally:
@@ -196,6 +216,8 @@ class Database:
         if found != str(schema.SCHEMA_VERSION):
             return False
         with self._lock:
+            if generation != self._generation:
+                return False  # replaced meanwhile
             self._ready = True
         return True
 
@@ -252,13 +274,16 @@ class Database:
         """Drop the cache file (with a notice) so that it is built again."""
         self._drop_readers()
         self.notice(f"cache {self.path} {why}; rebuilding it")
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            try:
-                os.unlink(f"{self.path}{suffix}")
-            except FileNotFoundError:
-                pass
-            except OSError as exc:
-                raise CacheUnusable(f"cannot remove the damaged cache {self.path}: {exc}") from exc
+        try:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                try:
+                    os.unlink(f"{self.path}{suffix}")
+                except FileNotFoundError:
+                    pass
+                except OSError as exc:
+                    raise CacheUnusable(f"cannot remove the damaged cache {self.path}: {exc}") from exc
+        finally:
+            self._drop_readers()
 
     def fall_back(self, why: str) -> None:
         """Go on with a temporary cache, removed on close()."""
@@ -266,9 +291,20 @@ class Database:
         self._drop_readers()
         if self.temporary:
             self._remove_temporary()
-        folder = tempfile.mkdtemp(prefix="reader-")
+        try:
+            folder = tempfile.mkdtemp(prefix="reader-")
+        except OSError as exc:
+            raise StoreError(f"{why}, and no temporary cache can be made either ({exc.strerror or exc})") from exc
         self.path = Path(folder) / "index.sqlite3"
         self.temporary = True
+        self._drop_readers()
+
+    def restore(self, path: Path) -> None:
+        """Back to the cache at ``path`` as it is (a temporary one could not be built)."""
+        if self.temporary:
+            self._remove_temporary()
+        self.path, self.temporary = path, False
+        self._drop_readers()
 
     def mark_ready(self) -> None:
         with self._lock:
@@ -281,3 +317,11 @@ class Database:
 
     def _remove_temporary(self) -> None:
         shutil.rmtree(self.path.parent, ignore_errors=True)
+
+
+def _sound(db: sqlite3.Connection, schema_name: str) -> bool:
+    """Whether the attached database ``schema_name`` passes a quick check."""
+    try:
+        return db.execute(f"PRAGMA {schema_name}.quick_check(1)").fetchone()[0] == "ok"
+    except sqlite3.Error:
+        return False

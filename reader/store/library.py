@@ -93,25 +93,35 @@ class Library:
         one carries on from what was stored.
         """
         with self._write_lock:
-            for attempt in range(3):
-                try:
-                    return self._refresh(progress, cancelled)
-                except CacheUnusable as exc:
-                    self.db.fall_back(str(exc))
-                except sqlite3.DatabaseError as exc:
-                    if self.db.temporary:
-                        raise StoreError(f"the library could not be indexed: {exc}") from exc
-                    if attempt or not fixable(exc):
-                        self.db.fall_back(str(self.db.unusable(exc)))
-                        continue
-                    try:
-                        self.db.discard(f"was damaged ({exc})")
-                    except CacheUnusable as again:
-                        self.db.fall_back(str(again))
+            kept = None if self.db.temporary else self.db.path  # the cache to go back to if no other can be built
+            try:
+                return self._refresh_somewhere(progress, cancelled)
+            except StoreError:
+                if kept is not None and self.db.temporary and kept.exists():
+                    self.db.restore(kept)  # read what it holds, as it is
+                raise
+
+    def _refresh_somewhere(self, progress: Progress | None, cancelled: Cancelled | None) -> RefreshStats:
+        """refresh() in the cache, else a rebuilt one, else a temporary one."""
+        for attempt in range(3):
             try:
                 return self._refresh(progress, cancelled)
-            except (CacheUnusable, sqlite3.Error) as exc:
-                raise StoreError(f"the library could not be indexed: {exc}") from exc
+            except CacheUnusable as exc:
+                self.db.fall_back(str(exc))
+            except sqlite3.DatabaseError as exc:
+                if self.db.temporary:
+                    raise StoreError(f"the library could not be indexed: {exc}") from exc
+                if attempt or not fixable(exc):
+                    self.db.fall_back(str(self.db.unusable(exc)))
+                    continue
+                try:
+                    self.db.discard(f"was damaged ({exc})")
+                except CacheUnusable as again:
+                    self.db.fall_back(str(again))
+        try:
+            return self._refresh(progress, cancelled)
+        except (CacheUnusable, sqlite3.Error) as exc:
+            raise StoreError(f"the library could not be indexed: {exc}") from exc
 
     def _refresh(self, progress: Progress | None, cancelled: Cancelled | None) -> RefreshStats:
         started = time.perf_counter()

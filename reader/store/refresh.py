@@ -18,7 +18,7 @@ from reader.sqlite import chunks, marks, rollback, sqlite3
 from reader.state import from_sql, identity, sql_text
 from reader.store import schema
 from reader.store.records import Item, chunked, parse_rows, parse_safely, plain, scrub
-from reader.store.walk import Folder, digest, list_folder, walk_folders
+from reader.store.walk import digest, list_folder, walk_folders
 
 PARALLEL_MIN = 400  # below this many files, parsing in-process is quicker
 CHUNK = 512  # files per task for a worker process, at most (fewer, bigger results cost less to pass back)
@@ -97,18 +97,24 @@ class Refresh:
         partial: dict[str, set[str]] = {}
         listed: dict[str, set[str]] = {}
         stored = dict(db.execute("SELECT dir, digest FROM folders").fetchall())
+        met: set[Any] = set()  # folders the walk found
+        unsure: list[Any] = []  # folders listed and compared: their stored digests no longer hold
         lookup = "SELECT name, size, mtime_ns FROM files WHERE dir = ?"
         for folder in walk_folders(self.roots, self.problems, listed=self._file_roots):
             self._check()
             key = sql_text(folder.path)
+            met.add(key)
             already = listed.setdefault(folder.path, set()) if self._file_roots else set()
-            if folder.whole and not already and stored.get(key) == folder.digest:
+            # With a root file inside a root folder the folders are always
+            # listed (digests of theirs would not cover what the file root adds).
+            if folder.whole and not self._file_roots and stored.get(key) == folder.digest:
                 # The common case, nothing changed: one digest compared.
                 stats.total += folder.count
                 whole_folders.add(folder.path)
                 if self._file_roots:
                     already.update(name for name, _, _ in folder.files or ())
                 continue
+            unsure.append(key)  # its digest goes until this refresh has stored all of it
             listing = folder.files if folder.files is not None else list_folder(folder.path)
             if already:  # met again (a root file inside a walked root)
                 listing = [item for item in listing if item[0] not in already]
@@ -128,7 +134,7 @@ class Refresh:
                     stats.added += 1
             if folder.whole:
                 whole_folders.add(folder.path)
-                if not already:
+                if not self._file_roots:
                     self._digests.append((key, digest(listing), len(listing)))
                 if stale:
                     stale.difference_update(name for name, _, _ in fresh)
@@ -143,8 +149,18 @@ class Refresh:
             names = [from_sql(n) for (n,) in db.execute("SELECT name FROM files WHERE dir = ?", (dir_value,))]
             gone.extend(os.path.join(folder_path, n) for n in names if n not in keep)
         stats.removed = len(gone)
-        if gone:
-            self._in_transaction(lambda: [self._forget(list(part)) for part in chunks(gone)])
+        # A folder's digest is dropped before anything of it changes, and a
+        # new one written only once all of it is stored (_keep_digests): a
+        # refresh stopped or failed in between leaves it to be compared.
+        unsure.extend(key for key in stored if key not in met)
+        if gone or unsure:
+            def forget() -> None:
+                for part in chunks(unsure):
+                    db.execute(f"DELETE FROM folders WHERE dir IN ({marks(len(part))})", list(part))
+                for part in chunks(gone):
+                    self._forget(list(part))
+
+            self._in_transaction(forget)
         self._check()
         if todo:
             fresh_index = stats.total == stats.added and not gone and not self._has_rows()

@@ -31,7 +31,7 @@ def is_article_name(name: str) -> bool:
 
 
 def entry_digest(name: str, size: int, mtime: int) -> int:
-    data = b"%s\0%d\0%d" % (name.encode("utf-8", "surrogateescape"), size, mtime)
+    data = b"%s\0%d\0%d" % (name.encode("utf-8", "surrogatepass"), size, mtime)
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
 
 
