@@ -68,13 +68,27 @@ async def _workers_done(app) -> bool:
     return False
 
 
+def messages_on_their_way(app) -> bool:
+    """Whether the app, a screen or a widget on one has messages not yet handled.
+
+    Pilot.pause() waits only for the messages queued when it began: one a
+    widget posts that bubbles up to the screen (the pane's Shown, which marks
+    an article read; a list loaded) takes a hop per pause, and a slow
+    machine can still be on the way when the pause's sleep ends."""
+    nodes = [app, *(node for screen in app.screen_stack for node in screen.walk_children(with_self=True))]
+    return any(node.message_queue_size for node in nodes)
+
+
 def quiet(app) -> bool:
     """The main screen has nothing under way: no refresh, no search waiting
-    to run, and the article pane shows what the cursor rests on (its file read)."""
+    to run, the article pane shows what the cursor rests on (its file read),
+    and no message is still on its way to its handler."""
     from reader.screens.main import find_main
     from reader.widgets.search import SearchBar
 
     main = find_main(app)
+    if messages_on_their_way(app):
+        return False
     return main is None or (not main.indexing and main.pane.settled and not main.query_one(SearchBar).waiting)
 
 

@@ -275,7 +275,9 @@ async def test_a_backspace_while_a_search_runs_leaves_the_list_of_the_bar(seeds:
         assert list(app.screen.query_one(ArticleList).ids) == everything
 
 
-async def test_m_pressed_as_the_cursor_lands_is_not_undone_by_mark_read_on_open(seeds: Path, tmp_path: Path) -> None:
+async def test_m_pressed_as_the_cursor_lands_is_not_undone_by_mark_read_on_open(seeds: Path, tmp_path: Path, monkeypatch) -> None:
+    from reader.screens import main
+
     app = unwatched(seeds, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -283,14 +285,47 @@ async def test_m_pressed_as_the_cursor_lands_is_not_undone_by_mark_read_on_open(
         first = articles.current_row
         assert app.state.is_read(key(app, first))  # shown at start: read
         await press(pilot, "j")
-        await pilot.press("k")  # back onto it (the pane follows 60 ms later)...
+        # The pane follows a moment after the cursor rests: long enough here
+        # that m surely comes first (at 60 ms a slow machine sometimes let it follow).
+        delay = main.PANE_DELAY
+        monkeypatch.setattr(main, "PANE_DELAY", 30.0)
+        await pilot.press("k")  # back onto it (the pane follows later)...
         view = main_screen(app).pane
         await wait_until(pilot, lambda: view.following is not None and view.following.id == first.id)
+        assert not view.settled  # not shown yet
         await press(pilot, "m")  # ...and mark it unread at once
         assert not app.state.is_read(key(app, first))
+        monkeypatch.setattr(main, "PANE_DELAY", delay)
         await press(pilot, "j")
         await press(pilot, "k")  # shown anew later: read on open again
         assert app.state.is_read(key(app, first))
+
+
+async def test_m_handled_while_the_pane_says_the_article_is_shown_is_not_undone(seeds: Path, tmp_path: Path) -> None:
+    """The pane has read the file and posted Shown; m is handled before the
+    screen hears of it (an m pressed just as the body arrives): the user's
+    mark stands, mark-read-on-open does not undo it."""
+    from reader.widgets.article_view import ArticleView
+
+    between: list[ArticleView.Shown] = []
+    armed: list = []  # the row to press m on, once its Shown is on its way
+
+    def hook(message) -> None:
+        if isinstance(message, ArticleView.Shown) and armed and message.row is not None and message.row.id == armed[0].id and not between:
+            between.append(message)  # (dispatched by the pane, not yet by the screen)
+            main_screen(app).action_toggle_read()  # what m does
+
+    app = unwatched(seeds, tmp_path)
+    async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
+        await settle(pilot)
+        first = article_list(app).current_row
+        assert app.state.is_read(key(app, first))  # shown at start: read
+        await press(pilot, "j")
+        armed.append(first)
+        await press(pilot, "k")
+        assert len(between) == 1  # m came between the pane's Shown and the screen's
+        assert not app.state.is_read(key(app, first))
+        assert not article_list(app).marks_of(first.id).read  # nor drawn read
 
 
 async def test_enter_searches_a_short_last_word_whole(seeds: Path, tmp_path: Path) -> None:

@@ -201,8 +201,13 @@ class MainScreen(Screen):
     @on(ArticleView.Shown)
     def _shown(self, event: ArticleView.Shown) -> None:
         self._bindings_changed()
-        if event.row is not None and event.fresh and self.state is not None and self.config.mark_read_on_open:
-            self.list_pane.change_marks(event.row, lambda marks: replace(marks, read=True))
+        row = event.row
+        if row is None or not event.readable or self.state is None or not self.config.mark_read_on_open:
+            return
+        # Asked now, not when the pane posted Shown: an m handled meanwhile
+        # (pressed just as the body arrived) must not be undone.
+        if not self.pane.marked_by_hand_since_shown(row.id):
+            self.list_pane.change_marks(row, lambda marks: replace(marks, read=True))
 
     def action_next_unread(self, step: int = 1) -> None:
         """Move to the next (step 1) or previous (step -1) unread article in the list."""

@@ -92,8 +92,11 @@ class ArticleView(VerticalScroll, can_focus=True):
 
         row: ListRow | None
         """Its row, when it came from the list."""
-        fresh: bool
-        """Shown anew, and not marked by hand since: opening it may mark it read."""
+        readable: bool
+        """The article itself is shown, not why its file cannot be read.
+        Whether opening it may mark it read is asked of the pane when this is
+        handled (marked_by_hand_since_shown), not when it was posted: a key
+        handled in between is the user's word."""
 
     def __init__(self, library: Library, clock: Callable[[], datetime], **kwargs) -> None:
         super().__init__(**kwargs)
@@ -176,6 +179,10 @@ class ArticleView(VerticalScroll, can_focus=True):
         """The user set this row's read mark: showing its body must not undo that."""
         self._by_hand.add(row_id)
 
+    def marked_by_hand_since_shown(self, row_id: int) -> bool:
+        """Whether the user set this row's read mark since the pane last showed it anew."""
+        return row_id in self._by_hand
+
     def show_now(self, row: ListRow) -> None:
         """What the list knows of ``row`` at once, its file's article once read."""
         self.show_row(row)
@@ -254,7 +261,7 @@ class ArticleView(VerticalScroll, can_focus=True):
             self.post_message(self.Shown(row, False))
             return
         self.show_article(loaded.article, row, loaded.in_library, loaded.problems)
-        self.post_message(self.Shown(row, row is not None and row.id not in self._by_hand))
+        self.post_message(self.Shown(row, True))
 
     # showing --------------------------------------------------------------------
 
