@@ -51,15 +51,18 @@ class StateWriter:
     def _run(self, ticket: int, work: Write, reply_to: MessagePump | None) -> None:
         with self._turn:
             self._turn.wait_for(lambda: self._done == ticket - 1)
+        message = None
         try:
             assert self.state is not None
             message = work(self.state)
         finally:
             with self._turn:
+                # Posted before the next write may start, so replies arrive in
+                # the order the writes were asked for.
+                if message is not None and reply_to is not None:
+                    reply_to.post_message(message)
                 self._done = ticket
                 self._turn.notify_all()
-        if message is not None and reply_to is not None:
-            reply_to.post_message(message)
 
     def wait(self, timeout: float | None = None) -> bool:
         """Wait until every write asked for so far has ended (before the

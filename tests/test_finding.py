@@ -642,3 +642,40 @@ async def test_the_rest_of_an_older_list_does_not_replace_a_newer_one(tmp_path: 
         await pilot.pause()
         assert list(articles.ids) == zebras and articles.count == 10
         assert not articles.finish(everything)  # a whole list takes no "rest"
+
+
+async def test_a_slow_write_of_one_mark_does_not_take_back_a_newer_one(seeds: Path, tmp_path: Path, monkeypatch) -> None:
+    """m then f on a slow disk: when m's write comes back, the star f put
+    on the row stays; the end is what the user asked for."""
+    import time
+    from dataclasses import replace
+
+    from reader import saving
+    from reader.messages import MarksChanged
+
+    real = saving.set_marks
+
+    def slow(*args):
+        time.sleep(0.3)  # a disk syncing
+        return real(*args)
+
+    monkeypatch.setattr(saving, "set_marks", slow)
+    replies: dict[int, object] = {}  # each reply once (the hook sees it at every node it bubbles through)
+    app = build(seeds, tmp_path, watch=False)
+    app.config = replace(app.config, mark_read_on_open=False)
+    async with app.run_test(size=(120, 40), message_hook=lambda m: replies.setdefault(id(m), m) if isinstance(m, MarksChanged) else None) as pilot:
+        await settle(pilot)
+        pane = main_screen(app).list_pane
+        row = article_list(app).current_row
+        before = pane.marks_of(row)
+        await pilot.press("m", "f")
+        await wait_until(pilot, lambda: len(replies) >= 1)
+        await pilot.pause()
+        await pilot.pause()
+        assert len(replies) == 1  # the star's write is still on its way...
+        assert pane.marks_of(row).starred  # ...and m's reply did not take the star away
+        await wait_until(pilot, lambda: len(replies) >= 2)
+        await settle(pilot)
+        final = pane.marks_of(row)
+        assert (final.read, final.starred) == (not before.read, True)
+        assert app.state.is_starred(key(app, row)) and app.state.is_read(key(app, row)) == (not before.read)

@@ -56,6 +56,7 @@ class ListPane(Vertical):
         self.loads = 0  # list loads asked for: only the newest one's results are shown
         self._requested_plan = None  # what the newest load runs (Library.plan); None when unknown or failed
         self._planned: tuple[View, object] | None = None  # the last view planned, and its plan
+        self._writing: dict[int, int] = {}  # rows with changes of marks still being written, and how many
 
     def compose(self) -> ComposeResult:
         yield SearchBar(self.searched, self.history, id="search")
@@ -121,6 +122,7 @@ class ListPane(Vertical):
         if new == old:
             return
         self.articles.set_marks(row.id, new)
+        self._writing[row.id] = self._writing.get(row.id, 0) + 1
         self.writer.write(partial(saving.set_marks, row.id, self.mark_key(row), old, new), self)
 
     def mark_all_read(self, asked: Query) -> None:
@@ -174,6 +176,13 @@ class ListPane(Vertical):
         if event.error:
             self.notify(event.error, severity="error")
         for row_id, marks in event.marks.items():
+            waiting = self._writing.pop(row_id, 1) - 1
+            if waiting > 0:
+                # A later change of this row is still being written: what is
+                # shown is the user's newest word, and that write's reply says
+                # how the file ended up.
+                self._writing[row_id] = waiting
+                continue
             self.articles.set_marks(row_id, marks)
         if event.everything is not None:
             self.articles.forget_rows()
