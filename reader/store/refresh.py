@@ -50,7 +50,12 @@ class Stopped(Exception):
 
 
 class Refresh:
-    """One refresh of one cache, through one writing connection."""
+    """One refresh of one cache, through one writing connection.
+
+    About 350 lines: the diff against the cache, the parsing pool and the
+    batched writes are one pass over the files (the writes start while the
+    walk and the workers still run), so they share the stats, the problems
+    and the stop check; apart, each would need all three handed over."""
 
     def __init__(self, db: sqlite3.Connection, roots: list[Path], notice: Notice, workers: int, progress: Progress | None, cancelled: Cancelled | None) -> None:
         self.db = db
