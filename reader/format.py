@@ -58,3 +58,19 @@ def absolute(when: datetime | None) -> str:
     if when is None:
         return "no date"
     return when.strftime("%Y-%m-%d %H:%M UTC")
+
+
+QUALITY_BANDS = (80, 50, 25, 10)  # the lower bounds of the bands a quality score is shown in
+
+
+def quality_band(quality: float | None) -> int | None:
+    """Which band a quality score falls in: 0 for 80 and above, then 50, 25,
+    10 and below 10 (4); None for no score. The list and `reader list` colour
+    a score by its band, each in its own palette."""
+    if quality is None:
+        return None
+    for band, bound in enumerate(QUALITY_BANDS):
+        if quality >= bound:
+            return band
+    return len(QUALITY_BANDS)
+

@@ -168,13 +168,11 @@ def print_table(rows: Iterable[Any], total: Callable[[int], int]) -> None:
     out.print(Text(f"{shown} of {total(shown)} articles", style="dim"))
 
 
+CLI_COLOURS = ("bold green", "green", "yellow", "dark_orange", "red")  # by quality band (reader.format)
+
+
 def quality_style(quality: float | None) -> str:
-    if quality is None:
-        return "dim"
-    if quality >= 80:
-        return "bold green"
-    if quality >= 50:
-        return "green"
-    if quality >= 20:
-        return "yellow"
-    return "red"
+    from reader.format import quality_band
+
+    band = quality_band(quality)
+    return "dim" if band is None else CLI_COLOURS[band]

@@ -13,7 +13,7 @@ from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 
-from reader.format import age, score
+from reader.format import age, quality_band, score
 from reader.model import ListRow, Marks
 from reader.text import clean
 
@@ -54,18 +54,12 @@ def _pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(wanted), re.IGNORECASE) if wanted else None
 
 
+LIST_COLOURS = ("green3", "chartreuse3", "gold3", "dark_orange3", "red3")  # by quality band (reader.format)
+
+
 def quality_colour(quality: float | None) -> str:
-    if quality is None:
-        return "grey50"
-    if quality >= 80:
-        return "green3"
-    if quality >= 50:
-        return "chartreuse3"
-    if quality >= 25:
-        return "gold3"
-    if quality >= 10:
-        return "dark_orange3"
-    return "red3"
+    band = quality_band(quality)
+    return "grey50" if band is None else LIST_COLOURS[band]
 
 
 class LinePainter:
