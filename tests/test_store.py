@@ -300,3 +300,27 @@ def test_a_damaged_state_file_is_not_taken_for_a_damaged_cache(tmp_path, monkeyp
         assert type(error) is StoreError and "marks" in str(error)
         assert not isinstance(error, CacheDamaged)
         assert [r.title for r in library.search()] == ["Alpha"]
+
+
+def test_a_state_file_replaced_while_reading_is_read_anew(tmp_path):
+    """is:read asks the state file as it is now: one set aside (damaged)
+    and started afresh is not read through a connection to the old one."""
+    from reader.state import State
+
+    lib = tmp_path / "lib"
+    for n in range(3):
+        write(lib, f"{n}.md", article(f"Story {n}", webUrl=f"https://example.com/{n}"))
+    path = tmp_path / "state.sqlite3"
+    with State(path) as state:
+        state.mark_read(["https://example.com/0"])
+    with make(lib, tmp_path) as library:
+        library.refresh()
+        library.state_path = path
+        assert [r.title for r in library.search(parse_query("is:read"))] == ["Story 0"]
+        os.replace(path, tmp_path / "state.sqlite3.damaged")  # set aside...
+        for suffix in ("-wal", "-shm"):
+            if os.path.exists(f"{path}{suffix}"):
+                os.replace(f"{path}{suffix}", f"{tmp_path / 'state.sqlite3.damaged'}{suffix}")
+        with State(path) as fresh:  # ...and a fresh one started
+            fresh.mark_read(["https://example.com/1"])
+        assert [r.title for r in library.search(parse_query("is:read"))] == ["Story 1"]

@@ -61,6 +61,7 @@ class Handle:
     conn: sqlite3.Connection
     generation: int  # of the cache it was opened on
     marks: bool = False  # the user's state file is attached to it as "st"
+    marks_file: tuple[int, int] | None = None  # (device, inode) of the state file attached
     search: bool = False  # borrowed as a search: interrupt() may stop it
     interrupted: bool = False
 
@@ -140,18 +141,30 @@ class Database:
         if path is None or not os.path.exists(path):
             return
         try:
+            info = os.stat(path)
             handle.conn.execute("ATTACH DATABASE ? AS st", (os.fspath(path),))
             tables = handle.conn.execute("SELECT count(*) FROM st.sqlite_master WHERE name IN ('read', 'starred')").fetchone()[0]
             if tables != 2:
                 handle.conn.execute("DETACH DATABASE st")  # not a state file (yet): no marks to ask about
                 return
-        except sqlite3.Error:
+        except (sqlite3.Error, OSError):
             return
-        handle.marks = True
+        handle.marks, handle.marks_file = True, (info.st_dev, info.st_ino)
 
     def ensure_marks(self, handle: Handle) -> None:
-        """Attach the state file if it has appeared since the connection opened."""
-        if not handle.marks and self.state_path is not None:
+        """Attach the state file if it has appeared since the connection
+        opened, or again if it was replaced (a damaged one set aside)."""
+        if self.state_path is None:
+            return
+        if handle.marks:
+            try:
+                info = os.stat(self.state_path)
+                if (info.st_dev, info.st_ino) == handle.marks_file:
+                    return
+            except OSError:
+                pass
+            handle.marks = False
+        if not handle.marks:
             try:
                 attached = any(row[1] == "st" for row in handle.conn.execute("PRAGMA database_list"))
                 if attached:
