@@ -11,6 +11,8 @@ import os
 import sys
 from typing import Any, Callable, Iterable
 
+from reader.format import age, number, quality_band, score
+
 def console(**kwargs: Any):
     """A Rich console that lets a closed pipe end the command quietly."""
     from rich.console import Console
@@ -35,8 +37,6 @@ def display_path(path: str) -> str:
 
 
 def article_json(row) -> dict[str, Any]:
-    from reader.format import number
-
     data = row.data or {}
     return {
         "id": row.uid,
@@ -123,7 +123,6 @@ def print_table(rows: Iterable[Any], total: Callable[[int], int]) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from reader.format import age, score
     from reader.text import clean
 
     out = console()
@@ -172,7 +171,5 @@ CLI_COLOURS = ("bold green", "green", "yellow", "dark_orange", "red")  # by qual
 
 
 def quality_style(quality: float | None) -> str:
-    from reader.format import quality_band
-
     band = quality_band(quality)
     return "dim" if band is None else CLI_COLOURS[band]

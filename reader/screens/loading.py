@@ -159,5 +159,4 @@ def refresh_index(library: Library, rebuild: str | None, post: Post, cancelled: 
     except Exception as exc:  # noqa: BLE001 - reported; the app goes on with what it shows
         post(IndexRefreshed(error=f"The library could not be refreshed: {clean(str(exc) or type(exc).__name__)}"))
         return
-    changed = bool(stats.parsed or stats.removed or stats.cold)
-    post(IndexRefreshed(changed=changed, cancelled=stats.cancelled))
+    post(IndexRefreshed(changed=stats.changed_anything, cancelled=stats.cancelled))

@@ -179,9 +179,10 @@ class Library:
     def ids(self, query: Query | None = None, *, sort: str | None = None, reverse: bool = False, prefix_last: bool = False) -> array[int]:
         """The ids of every matching article, in order: a compact list the
         screen pages through with rows(). interrupt() stops it."""
-        prefetched = self._take_prefetched("ids", self.plan(query, sort=sort, reverse=reverse, prefix_last=prefix_last))
-        if prefetched is not None:
-            return prefetched
+        if self._prefetched is not None:  # (a plan is compiled only while there is one to match)
+            prefetched = self._take_prefetched("ids", self.plan(query, sort=sort, reverse=reverse, prefix_last=prefix_last))
+            if prefetched is not None:
+                return prefetched
         with self.db.reading(search=True) as handle:
             plan = sql.select("a.id", query, self._known(handle, query), sort, reverse, prefix_last)
             # One row, not one a match: SQLite builds the list in C with the GIL
