@@ -9,8 +9,11 @@ used; the rest of the file still applies and reader still starts.
     browser = "firefox --new-tab %s"    # %s or {url} is the link; default $BROWSER
     theme = "nord"                      # a Textual theme; default Textual's own
     sort = "date"                       # quality, date, heat or title
-    min_quality = 40                    # hide articles scored below this
-    mark_read_on_open = false           # default true
+    min_quality = 40                    # the quality filter the app starts with
+    hide_unscored = false               # a quality filter also hides articles with no score
+    mark_read = "open"                  # open, dwell (shown mark_read_dwell seconds) or never
+    mark_read_dwell = 3                 # seconds
+    pipe = "glow -"                     # | sends the article's Markdown to this command
 
     [keys]                              # binding id = key(s), for App.set_keymap
     open = "O"
@@ -67,7 +70,8 @@ def seeds_dir() -> Path:
 
 
 DEFAULT_SORT = "quality"
-SETTINGS = ("library", "browser", "theme", "sort", "min_quality", "mark_read_on_open", "keys")
+SETTINGS = ("library", "browser", "theme", "sort", "min_quality", "hide_unscored", "mark_read", "mark_read_dwell", "pipe", "keys")
+MARK_READ = ("open", "dwell", "never")
 USING_DEFAULT = "using the default"
 
 
@@ -80,7 +84,10 @@ class Config:
     theme: str | None = None  # a Textual theme name; None: Textual's default
     sort: str = DEFAULT_SORT  # quality, date, heat or title (when a query has no words)
     min_quality: float | None = None  # articles below this are left out; None: no minimum
-    mark_read_on_open: bool = True
+    hide_unscored: bool = False  # a quality minimum also leaves out articles with no quality score
+    mark_read: str = "open"  # when an article is marked read: open, dwell or never
+    mark_read_dwell: float = 3.0  # with mark_read = "dwell": seconds an article is shown before it is
+    pipe: str | None = None  # the command | sends the article's Markdown to (no shell)
     keys: dict[str, str] = field(default_factory=dict)  # binding id -> "key,key", for App.set_keymap
     problems: list[str] = field(default_factory=list)
     path: Path | None = None
@@ -105,7 +112,13 @@ class Config:
             lines.append(f"min_quality = {_toml_number(self.min_quality)}")
         else:
             lines.append("# min_quality: not set, so there is no minimum")
-        lines.append(f"mark_read_on_open = {'true' if self.mark_read_on_open else 'false'}")
+        lines.append(f"hide_unscored = {'true' if self.hide_unscored else 'false'}")
+        lines.append(f"mark_read = {toml_string(self.mark_read)}")
+        lines.append(f"mark_read_dwell = {_toml_number(self.mark_read_dwell)}")
+        if self.pipe is not None:
+            lines.append(f"pipe = {toml_string(self.pipe)}")
+        else:
+            lines.append("# pipe: not set, so | asks for a command")
         if self.keys:
             lines.append("")
             lines.append("[keys]")
@@ -118,15 +131,21 @@ class Config:
 def apply_config(query: Query, config: Config) -> Query:
     """``query`` with the config's defaults: its sort when the query names none
     and searches no words (words sort by relevance), and ``quality:>=min_quality``
-    when the query has no quality term of its own. A new Query; pure."""
+    when the query has no quality term of its own (articles with no score
+    kept unless ``hide_unscored``). A new Query; pure."""
     sort = query.sort
     if sort is None and not query.has_text_search:
         sort = config.sort
     terms = query.terms
     if config.min_quality is not None and not any(t.kind == "quality" for t in terms):
         end = len(query.text)
-        terms = terms + (Term("quality", float(config.min_quality), False, ">=", end, end),)
+        terms = terms + (quality_term(config.min_quality, config.hide_unscored, end),)
     return replace(query, terms=terms, sort=sort)
+
+
+def quality_term(minimum: float, hide_unscored: bool, at: int = 0) -> Term:
+    """``quality:>=minimum``, or with articles of no score kept, ``quality:>=minimum,none``."""
+    return Term("quality", float(minimum), False, ">=" if hide_unscored else ">=?", at, at)
 
 
 # -- writing TOML ----------------------------------------------------------------------
@@ -322,6 +341,31 @@ def _min_quality(value: Any) -> float:
     return float(value)
 
 
+def _mark_read(value: Any) -> str:
+    word = value.strip().lower() if isinstance(value, str) else None
+    if word not in MARK_READ:
+        raise _Bad(f"must be one of {', '.join(MARK_READ)}, found {_found(value)}")
+    return word
+
+
+def _dwell(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or not 0 < value <= 3600:
+        raise _Bad(f"must be a number of seconds above 0 (at most 3600), found {_found(value)}")
+    return float(value)
+
+
+def _pipe(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _Bad(f'must be a command like "glow -", found {_found(value)}')
+    try:
+        words = shlex.split(value)
+    except ValueError as exc:
+        raise _Bad(f"cannot be split into words ({str(exc).lower()}), found {_found(value)}") from None
+    if not words:
+        raise _Bad('must be a command like "glow -", found an empty string')
+    return value.strip()
+
+
 def _bool(value: Any) -> bool:
     if not isinstance(value, bool):
         raise _Bad(f"must be true or false, found {_found(value)}")
@@ -386,7 +430,10 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "theme": _theme,
     "sort": _sort,
     "min_quality": _min_quality,
-    "mark_read_on_open": _bool,
+    "hide_unscored": _bool,
+    "mark_read": _mark_read,
+    "mark_read_dwell": _dwell,
+    "pipe": _pipe,
 }
 
 
@@ -410,6 +457,15 @@ def _apply(config: Config, data: dict[str, Any], text: str, path: Path) -> None:
                         config.keys[".".join(binding)] = _key_list(keys)
                     except _Bad as exc:
                         problem(("keys",) + binding, str(exc))
+            elif name == "mark_read_on_open":  # before mark_read; a mark_read of the file's own wins
+                old = _bool(value)
+                if "mark_read" not in data:
+                    config.mark_read = "open" if old else "never"
+                problem(
+                    (name,),
+                    f'is replaced by mark_read ("open", "dwell" or "never"); read as mark_read = "{"open" if old else "never"}"',
+                    "please rename it",
+                )
             elif name in _CHECKS:
                 setattr(config, name, _CHECKS[name](value))
             else:

@@ -148,6 +148,14 @@ def parse_query(text: str, today: date | None = None) -> Query:
 
 
 def _numeric(key: str, value: str, negated: bool, text: str, start: int, end: int) -> list[Term]:
+    """``quality:>=40``, ``quality:40..80``; ``none`` for articles with no
+    score, and ``,none`` after a number or range to keep those too."""
+    if value.lower() == "none":
+        return [Term(key, None, negated, "none", start, end)]
+    unscored = value.lower().endswith(",none")
+    if unscored:
+        terms = _numeric(key, value[: -len(",none")].strip(), negated, text, start, end)
+        return [Term(t.kind, t.value, t.negated, t.op + "?", t.start, t.end) for t in terms]
     match = _RANGE.match(value)
     if match:
         low, high = float(match.group(1)), float(match.group(2))
@@ -159,7 +167,10 @@ def _numeric(key: str, value: str, negated: bool, text: str, start: int, end: in
         ]
     match = _NUMBER.match(value)
     if not match:
-        raise QueryError(f"'{key}:' needs a number, optionally after >=, <=, > or <, or a range like 40..80", text, start, end)
+        raise QueryError(
+            f"'{key}:' needs a number, optionally after >=, <=, > or <, or a range like 40..80 (add ,none to keep articles with no {key}), or none",
+            text, start, end,
+        )
     return [Term(key, float(match.group(2)), negated, match.group(1) or "=", start, end)]
 
 

@@ -743,7 +743,7 @@ async def test_palette_keys_count_no_topics_and_ask_by_name(seeds: Path, tmp_pat
     0.2-0.4 s at 100k articles); titles are searched with named arguments."""
     from reader.config import Config
 
-    app = build(seeds, tmp_path, config=Config(mark_read_on_open=False))  # no recount of the sidebar meanwhile
+    app = build(seeds, tmp_path, config=Config(mark_read="never"))  # no recount of the sidebar meanwhile
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
         library = app.library

@@ -62,7 +62,10 @@ def test_every_key_has_its_default_without_a_file():
     assert config.theme is None
     assert config.sort == "quality"
     assert config.min_quality is None
-    assert config.mark_read_on_open is True
+    assert config.mark_read == "open"
+    assert config.mark_read_dwell == 3
+    assert config.hide_unscored is False
+    assert config.pipe is None
     assert config.keys == {}
 
 
@@ -78,7 +81,10 @@ browser = "firefox --new-tab %s"
 theme = "nord"
 sort = "date"
 min_quality = 40
-mark_read_on_open = false
+hide_unscored = true
+mark_read = "dwell"
+mark_read_dwell = 1.5
+pipe = "glow -"
 
 [keys]
 open = "O"
@@ -96,7 +102,10 @@ def test_every_key_is_read_from_the_file(xdg_dirs, monkeypatch, tmp_path):
     assert config.theme == "nord"
     assert config.sort == "date"
     assert config.min_quality == 40
-    assert config.mark_read_on_open is False
+    assert config.hide_unscored is True
+    assert config.mark_read == "dwell"
+    assert config.mark_read_dwell == 1.5
+    assert config.pipe == "glow -"
     assert config.keys == {"open": "O", "list.down": "j,down"}  # spaces taken out for App.set_keymap
 
 
@@ -157,8 +166,10 @@ BAD = [
     ('min_quality = "high"', "min_quality", 'must be a number of 0 or more, found "high"', None),
     ("min_quality = true", "min_quality", "must be a number of 0 or more, found true", None),
     ("min_quality = nan", "min_quality", "must be a number of 0 or more, found nan", None),
-    ('mark_read_on_open = "yes"', "mark_read_on_open", 'must be true or false, found "yes"', True),
-    ("mark_read_on_open = 1", "mark_read_on_open", "must be true or false, found 1", True),
+    ('hide_unscored = "yes"', "hide_unscored", 'must be true or false, found "yes"', False),
+    ('mark_read = "yes"', "mark_read", 'must be one of open, dwell, never, found "yes"', "open"),
+    ("mark_read_dwell = -1", "mark_read_dwell", "must be a number of seconds above 0 (at most 3600), found -1", 3.0),
+    ("pipe = 3", "pipe", 'must be a command like "glow -", found 3', None),
 ]
 
 
@@ -177,7 +188,7 @@ def test_a_bad_value_is_named_with_its_line_and_the_default_used(xdg_dirs, line,
     assert getattr(config, key) == default
     # Every other key still comes from the file.
     good = load_config_from_text(GOOD, path)
-    for other in ("library", "browser", "theme", "sort", "min_quality", "mark_read_on_open", "keys"):
+    for other in ("library", "browser", "theme", "sort", "min_quality", "hide_unscored", "mark_read", "mark_read_dwell", "pipe", "keys"):
         if other != key:
             assert getattr(config, other) == getattr(good, other), other
 
@@ -225,7 +236,7 @@ def test_an_unknown_key_is_named_and_ignored(xdg_dirs):
 
 
 def test_several_bad_values_give_one_line_each(xdg_dirs):
-    path = write_config(xdg_dirs, 'sort = "x"\nmin_quality = -2\ntheme = "nord"\nmark_read_on_open = "no"\n')
+    path = write_config(xdg_dirs, 'sort = "x"\nmin_quality = -2\ntheme = "nord"\nmark_read = "no"\n')
     config = load_config()
     assert [p.split(": key ")[0] for p in config.problems] == [f"{path}:1", f"{path}:2", f"{path}:4"]
     assert config.theme == "nord"
@@ -286,20 +297,23 @@ def test_to_toml_lines_read_back_as_the_same_settings(xdg_dirs):
         "theme": "nord",
         "sort": "date",
         "min_quality": 40,
-        "mark_read_on_open": False,
+        "hide_unscored": True,
+        "mark_read": "dwell",
+        "mark_read_dwell": 1.5,
+        "pipe": "glow -",
         "keys": {"open": "O", "list.down": "j,down"},
     }
     write_config(xdg_dirs, text)
     again = load_config()
     assert again.problems == []
-    assert (again.library, again.browser, again.theme, again.sort, again.min_quality, again.mark_read_on_open, again.keys) == (
-        config.library, config.browser, config.theme, config.sort, config.min_quality, config.mark_read_on_open, config.keys,
+    assert (again.library, again.browser, again.theme, again.sort, again.min_quality, again.mark_read, again.pipe, again.keys) == (
+        config.library, config.browser, config.theme, config.sort, config.min_quality, config.mark_read, config.pipe, config.keys,
     )
 
 
 def test_to_toml_lines_say_what_applies_when_unset():
     lines = Config().to_toml_lines()
-    assert tomllib.loads("\n".join(lines)) == {"sort": "quality", "mark_read_on_open": True}
+    assert tomllib.loads("\n".join(lines)) == {"sort": "quality", "hide_unscored": False, "mark_read": "open", "mark_read_dwell": 3}
     text = "\n".join(lines)
     assert "$BROWSER" in text and str(seeds_dir()) in text and "no minimum" in text
 
@@ -311,7 +325,10 @@ def test_apply_config_adds_the_sort_and_minimum_without_changing_the_query():
     query = parse_query("topic:AI")
     result = apply_config(query, Config(sort="date", min_quality=60))
     assert result.sort == "date"
-    assert result.terms[-1] == Term("quality", 60.0, False, ">=", len("topic:AI"), len("topic:AI"))
+    # articles with no score kept (the query language's quality:>=60,none)
+    assert result.terms[-1] == Term("quality", 60.0, False, ">=?", len("topic:AI"), len("topic:AI"))
+    strict = apply_config(query, Config(min_quality=60, hide_unscored=True))
+    assert strict.terms[-1] == Term("quality", 60.0, False, ">=", len("topic:AI"), len("topic:AI"))
     assert query.sort is None and len(query.terms) == 1  # the original is untouched
 
 
@@ -334,7 +351,7 @@ def test_reader_config_prints_paths_and_defaults(capsys, xdg_dirs):
     assert lines[1] == f"# data file:    {default_path()} (not made yet)"
     assert lines[2] == f"# cache folder: {xdg_dirs['XDG_CACHE_HOME'] / 'reader'} (not made yet)"
     assert 'sort = "quality"' in lines
-    assert "mark_read_on_open = true" in lines
+    assert 'mark_read = "open"' in lines
 
 
 def test_reader_config_prints_the_settings_and_problems(capsys, xdg_dirs):
@@ -343,7 +360,7 @@ def test_reader_config_prints_the_settings_and_problems(capsys, xdg_dirs):
     assert code == 0
     assert f"# config file:  {path} (exists)" in out
     for line in ('browser = "firefox --new-tab %s"', 'theme = "nord"', 'sort = "quality"', "min_quality = 40",
-                 "mark_read_on_open = false", "[keys]", 'open = "O"', '"list.down" = "j,down"'):
+                 'mark_read = "dwell"', "[keys]", 'open = "O"', '"list.down" = "j,down"'):
         assert line in out.splitlines(), line
     assert err.splitlines() == [f"reader: {path}:5: key 'sort' must be one of quality, date, heat, title, found \"newest\"; using the default"]
 
@@ -476,6 +493,9 @@ def test_list_honours_the_config_sort(capsys, xdg_dirs, dated_lib):
 
 def test_list_honours_the_config_min_quality(capsys, xdg_dirs, dated_lib):
     write_config(xdg_dirs, f'library = {json.dumps(str(dated_lib))}\nmin_quality = 40\n')
+    # An article with no score is kept unless hide_unscored says otherwise.
+    assert titles(capsys) == ["Old Best", "New Middling", "Unscored"]
+    write_config(xdg_dirs, f'library = {json.dumps(str(dated_lib))}\nmin_quality = 40\nhide_unscored = true\n')
     assert titles(capsys) == ["Old Best", "New Middling"]
     assert sorted(titles(capsys, "robots")) == ["New Middling", "Old Best"]  # words: by relevance, still filtered
     # A quality term of the query's own replaces the minimum.
@@ -495,3 +515,36 @@ def test_list_with_a_bad_config_sort_names_it_once_and_lists(capsys, xdg_dirs, d
 def test_list_with_paths_still_uses_the_config_sort(capsys, xdg_dirs, dated_lib):
     write_config(xdg_dirs, 'sort = "heat"\n')
     assert titles(capsys, dated_lib) == ["New Middling", "Mid Poor", "Old Best", "Unscored"]
+
+
+@pytest.mark.parametrize("old, mark_read", [("true", "open"), ("false", "never")])
+def test_the_old_mark_read_on_open_key_is_still_read_with_a_notice(xdg_dirs, old, mark_read):
+    path = write_config(xdg_dirs, f"sort = 'date'\nmark_read_on_open = {old}\n")
+    config = load_config()
+    assert config.mark_read == mark_read
+    assert config.problems == [
+        f"{path}:2: key 'mark_read_on_open' is replaced by mark_read (\"open\", \"dwell\" or \"never\"); "
+        f"read as mark_read = \"{mark_read}\"; please rename it"
+    ]
+
+
+def test_mark_read_of_the_file_wins_over_the_old_key(xdg_dirs):
+    write_config(xdg_dirs, "mark_read_on_open = true\nmark_read = 'never'\n")
+    assert load_config().mark_read == "never"
+
+
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ('mark_read = "sometimes"', 'must be one of open, dwell, never, found "sometimes"'),
+        ("mark_read_dwell = 0", "must be a number of seconds above 0 (at most 3600), found 0"),
+        ('pipe = ""', 'must be a command like "glow -", found an empty string'),
+        ("hide_unscored = 1", "must be true or false, found 1"),
+    ],
+)
+def test_bad_values_of_the_new_keys_are_named_and_defaulted(xdg_dirs, line, message):
+    path = write_config(xdg_dirs, line + "\n")
+    config = load_config()
+    key = line.split(" ")[0]
+    assert config.problems == [f"{path}:1: key '{key}' {message}; using the default"]
+    assert getattr(config, key) == getattr(Config(), key)

@@ -564,7 +564,7 @@ async def test_a_locked_state_file_in_the_app_says_so_and_keeps_earlier_marks(tm
     write(lib, "a.md", article("First", quality=2))
     write(lib, "b.md", article("Second", quality=1))
     state = State(timeout=0.2)  # the user's state file, giving up on a lock after 0.2 s
-    app = make_app([lib], cache_dir=tmp_path / "cache", now=NOW, watch=False, config=Config(mark_read_on_open=False), state=state)
+    app = make_app([lib], cache_dir=tmp_path / "cache", now=NOW, watch=False, config=Config(mark_read="never"), state=state)
     async with app.run_test(size=(120, 30)) as pilot:
         articles = app.screen.query_one(ArticleList)
         await wait_until(pilot, lambda: articles.count == 2)

@@ -193,7 +193,7 @@ async def test_the_app_follows_the_config(seeds: Path, tmp_path: Path, xdg_dirs,
     folder = xdg_dirs["XDG_CONFIG_HOME"] / "reader"
     folder.mkdir()
     (folder / "config.toml").write_text(
-        'sort = "date"\nmin_quality = 50\ntheme = "nord"\nmark_read_on_open = false\nbrowser = 12\n\n[keys]\nopen = "O"\n',
+        'sort = "date"\nmin_quality = 50\ntheme = "nord"\nmark_read = "never"\nbrowser = 12\n\n[keys]\nopen = "O"\n',
         encoding="utf-8",
     )
     app = build(seeds, tmp_path, watch=False, config=load_config())
@@ -662,7 +662,7 @@ async def test_a_slow_write_of_one_mark_does_not_take_back_a_newer_one(seeds: Pa
     monkeypatch.setattr(saving, "set_marks", slow)
     replies: dict[int, object] = {}  # each reply once (the hook sees it at every node it bubbles through)
     app = build(seeds, tmp_path, watch=False)
-    app.config = replace(app.config, mark_read_on_open=False)
+    app.config = replace(app.config, mark_read="never")
     async with app.run_test(size=(120, 40), message_hook=lambda m: replies.setdefault(id(m), m) if isinstance(m, MarksChanged) else None) as pilot:
         await settle(pilot)
         pane = main_screen(app).list_pane

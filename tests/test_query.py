@@ -307,3 +307,11 @@ def test_each_term_is_one_quoted_string() -> None:
         expression = fts_expression([Term("word", word)])
         assert expression.startswith('"') and expression.endswith('"')
         assert expression[1:-1].replace('""', "").count('"') == 0
+
+
+def test_none_keeps_or_selects_articles_with_no_score() -> None:
+    assert parse_query("quality:none").terms == (Term("quality", None, False, "none", 0, 12),)
+    assert [(t.value, t.op) for t in parse_query("quality:>=40,none").terms] == [(40.0, ">=?")]
+    assert [(t.value, t.op) for t in parse_query("heat:10..20,NONE").terms] == [(10.0, ">=?"), (20.0, "<=?")]
+    with pytest.raises(QueryError, match="add ,none"):
+        parse_query("quality:high,none")

@@ -24,7 +24,7 @@ def app(tmp_path: Path):
     shutil.copytree(SEEDS, folder)
     # Marking read on show recounts the sidebar half a second later: keep the
     # counts still, so a snapshot does not depend on when it is taken.
-    built = build(folder, tmp_path, browser=None, config=Config(mark_read_on_open=False, browser="true %s"))
+    built = build(folder, tmp_path, browser=None, config=Config(mark_read="never", browser="true %s"))
     yield built
     built.library.close()
 

@@ -81,7 +81,7 @@ def test_the_config_gives_its_defaults() -> None:
     config = Config(sort="date", min_quality=30)
     query = View().query(config)
     assert query.sort == "date"
-    assert [(t.kind, t.value, t.op) for t in query.terms] == [("quality", 30.0, ">=")]
+    assert [(t.kind, t.value, t.op) for t in query.terms] == [("quality", 30.0, ">=?")]
     # words sort by relevance; a quality of the view's own wins over the config's
     words = View(search=parse_query("rocket"), filters=Filters(min_quality=60)).query(config)
     assert words.sort is None

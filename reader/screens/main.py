@@ -51,8 +51,6 @@ PANE_DELAY = 0.06  # seconds the cursor rests before the article pane follows it
 # While a search is typed the pane waits for a pause in the typing: laying it
 # out between two keys would hold up the list's update for the next one.
 TYPING_PANE_DELAY = 0.4
-NARROW = 110  # below this width the panes stack and the sidebar folds away
-TINY_WIDTH, TINY_HEIGHT = 50, 14  # below either, only the list shows
 
 
 def find_main(app: App) -> "MainScreen | None":
@@ -166,8 +164,10 @@ class MainScreen(Screen):
         self._layout(event.size.width, event.size.height)
 
     def _layout(self, width: int, height: int) -> None:
-        self.set_class(width < NARROW, "-narrow")
-        self.set_class(width < TINY_WIDTH or height < TINY_HEIGHT, "-tiny")
+        from reader.layout import classes
+
+        for name, on in classes(width, height).items():
+            self.set_class(on, name)
 
     # marks ------------------------------------------------------------------------
 
@@ -202,7 +202,7 @@ class MainScreen(Screen):
     def _shown(self, event: ArticleView.Shown) -> None:
         self._bindings_changed()
         row = event.row
-        if row is None or not event.readable or self.state is None or not self.config.mark_read_on_open:
+        if row is None or not event.readable or self.state is None or self.config.mark_read != "open":
             return
         # Asked now, not when the pane posted Shown: an m handled meanwhile
         # (pressed just as the body arrived) must not be undone.

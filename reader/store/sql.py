@@ -228,8 +228,11 @@ def _condition(term: Term) -> tuple[str | None, list[Any]]:
     if kind == "topic":
         return TOPIC_CONDITION, [str(value).casefold()]
     if kind in ("quality", "heat"):
-        op = term.op if term.op != "=" else "="
-        return f"(a.{kind} IS NOT NULL AND a.{kind} {op} ?)", [value]
+        if term.op == "none":
+            return f"a.{kind} IS NULL", []
+        if term.op.endswith("?"):  # ",none": articles with no score kept
+            return f"(a.{kind} IS NULL OR a.{kind} {term.op[:-1]} ?)", [value]
+        return f"(a.{kind} IS NOT NULL AND a.{kind} {term.op} ?)", [value]
     if kind == "since":
         return "(a.published_at IS NOT NULL AND a.published_at >= ?)", [_epoch(value)]  # type: ignore[arg-type]
     if kind == "until":
