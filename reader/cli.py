@@ -25,9 +25,22 @@ class UsageError(Exception):
     pass
 
 
+class _Finished(Exception):
+    """argparse printed --help or --version: the command ends with this status."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         raise UsageError(message)
+
+    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
+        if message:
+            sys.stderr.write(message)
+        raise _Finished(status)
 
 
 def _notice(message: str) -> None:
@@ -41,12 +54,15 @@ def _notice(message: str) -> None:
 # -- arguments ------------------------------------------------------------------------
 
 
-def _split_argv(argv: Sequence[str], with_value: set[str], flags: set[str]) -> list[str]:
+def _split_argv(argv: Sequence[str], parser: argparse.ArgumentParser) -> list[str]:
     """Put options first and everything else after '--'.
 
-    Query terms may start with '-' (``-topic:AI``): anything that is not a
-    known option is a positional argument, whatever its first character.
+    Query terms may start with '-' (``-topic:AI``): anything that is not one
+    of ``parser``'s options is a positional argument, whatever its first
+    character.
     """
+    with_value = {name for action in parser._actions if action.nargs != 0 for name in action.option_strings}
+    flags = {name for action in parser._actions if action.nargs == 0 for name in action.option_strings}
     options: list[str] = []
     positional: list[str] = []
     items = list(argv)
@@ -180,6 +196,126 @@ def open_library(paths: list[Path], config=None):
     return library
 
 
+# -- parsers -----------------------------------------------------------------------------
+# One function a command, so that `reader --help` is made from the same
+# parsers that read the arguments (see usage()).
+
+PATHS_HELP = "files or folders of articles (default: the library in the config, else the sample articles)"
+QUERY_WORDS = "PATH... QUERY"
+QUERY_HELP = PATHS_HELP + ", then a query in the query language (see the README)"
+
+
+def app_parser() -> _Parser:
+    parser = _Parser(prog="reader", description="A terminal news reader for folders of Markdown articles with YAML front matter.")
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help=PATHS_HELP)
+    parser.add_argument("--version", action="version", version=f"reader {__version__}")
+    return parser
+
+
+def list_parser() -> _Parser:
+    from reader.query import SORTS
+
+    parser = _Parser(prog="reader list", description="List articles, best first.")
+    parser.add_argument("words", nargs="*", metavar=QUERY_WORDS, help=QUERY_HELP)
+    parser.add_argument(
+        "--sort",
+        choices=SORTS + ("relevance",),
+        help="the order (default: the config's sort, else quality, high first; relevance when the query has words)",
+    )
+    parser.add_argument("--reverse", action="store_true", help="the other way round (articles missing the sort field stay last)")
+    parser.add_argument("--limit", type=int, metavar="N", help="at most N articles")
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="table",
+        help=(
+            "table (the default): on a terminal, titles wrap to its width; to a pipe or a file, one line an "
+            "article, cut at COLUMNS when it is set. json, jsonl, csv: every field"
+        ),
+    )
+    return parser
+
+
+def check_parser() -> _Parser:
+    parser = _Parser(prog="reader check", description="Report files that could not be read, and field warnings; exit 1 if a file was skipped.")
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help=PATHS_HELP)
+    return parser
+
+
+def topics_parser() -> _Parser:
+    parser = _Parser(prog="reader topics", description="Topics with article counts and mean quality.")
+    parser.add_argument("words", nargs="*", metavar=QUERY_WORDS, help=QUERY_HELP)
+    parser.add_argument("--format", choices=("table", "json"), default="table", help="table (the default) or json")
+    return parser
+
+
+def show_parser() -> _Parser:
+    parser = _Parser(prog="reader show", description="Show one article, by id (from `reader list`) or by path.")
+    parser.add_argument("target", metavar="ID|PATH")
+    parser.add_argument("paths", nargs="*", type=Path, metavar="LIBRARY", help="where to look for ID (default: every library indexed before, then the default library)")
+    return parser
+
+
+def config_parser() -> _Parser:
+    return _Parser(prog="reader config", description="Show where reader keeps its files and the settings in effect.")
+
+
+def state_parser(action: str) -> _Parser:
+    parser = _Parser(
+        prog=f"reader state {action}",
+        description="Write your marks, saved searches and history to FILE." if action == "export" else "Merge a file made by `reader state export`.",
+    )
+    parser.add_argument("file", type=Path, metavar="FILE")
+    return parser
+
+
+def synopsis(parser: argparse.ArgumentParser) -> str:
+    """``reader list [PATH...] [QUERY] [--sort a|b] [--limit N]``: the
+    parser's arguments, then its options (all but --help), as they are."""
+    words: list[str] = [parser.prog]
+    options: list[str] = []
+    for action in parser._actions:
+        if isinstance(action, argparse._HelpAction):
+            continue
+        name = action.metavar or action.dest
+        if not action.option_strings:
+            if action.nargs == "*":
+                parts = str(name).split()
+                words += [f"[{parts[0]}...]"] if len(parts) == 1 else [f"[{part}]" for part in parts]
+            else:
+                words.append(str(name))
+            continue
+        option = action.option_strings[-1]
+        if action.nargs == 0:
+            options.append(f"[{option}]")
+        elif action.choices:
+            options.append(f"[{option} {'|'.join(action.choices)}]")
+        else:
+            options.append(f"[{option} {name if action.metavar else str(name).upper()}]")
+    return " ".join(words + options)
+
+
+def usage() -> str:
+    """What `reader --help` prints: every command with its options."""
+    lines = [
+        (synopsis(app_parser()), "open the app"),
+        (synopsis(list_parser()), "list articles, best first"),
+        (synopsis(check_parser()), "one line per unreadable file or warning; exit 1 if a file was skipped"),
+        (synopsis(topics_parser()), "topics with article counts and mean quality"),
+        (synopsis(show_parser()), "one article, by id (from reader list) or by path"),
+        (synopsis(config_parser()), "where files live, and the settings in effect"),
+        (synopsis(state_parser("export")), "save read/starred marks, saved searches, history"),
+        (synopsis(state_parser("import")), "merge them back in (on this or another computer)"),
+    ]
+    out = []
+    for i, (line, what) in enumerate(lines):
+        out.append(("usage: " if i == 0 else "       ") + line)
+        out.append(f"           {what}")
+    out.append("")
+    out.append("Every command takes --help, which explains its options. python -m reader is the same as reader.")
+    return "\n".join(out) + "\n"
+
+
 # -- output ------------------------------------------------------------------------------
 
 
@@ -188,15 +324,10 @@ def open_library(paths: list[Path], config=None):
 
 def cmd_list(argv: Sequence[str]) -> int:
     from reader.config import apply_config
-    from reader.query import SORTS, QueryError, parse_query
+    from reader.query import QueryError, parse_query
 
-    parser = _Parser(prog="reader list", description="List articles, best first.")
-    parser.add_argument("words", nargs="*", metavar="PATH... QUERY")
-    parser.add_argument("--sort", choices=SORTS + ("relevance",))
-    parser.add_argument("--reverse", action="store_true")
-    parser.add_argument("--limit", type=int)
-    parser.add_argument("--format", choices=FORMATS, default="table")
-    args = parser.parse_args(_split_argv(argv, {"--sort", "--limit", "--format"}, {"--reverse", "-h", "--help"}))
+    parser = list_parser()
+    args = parser.parse_args(_split_argv(argv, parser))
     if args.limit is not None and args.limit < 0:
         raise UsageError("--limit must be 0 or more")
     paths, text = _paths_and_query(args.words)
@@ -224,9 +355,7 @@ def cmd_check(argv: Sequence[str]) -> int:
 
     from reader.text import clean
 
-    parser = _Parser(prog="reader check", description="Report files that could not be read, and field warnings.")
-    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH")
-    args = parser.parse_args(argv)
+    args = check_parser().parse_args(argv)
     with open_library(args.paths) as library:
         problems = library.problems()
         articles = library.article_count()
@@ -256,10 +385,8 @@ def cmd_topics(argv: Sequence[str]) -> int:
     from reader.query import QueryError, parse_query
     from reader.text import clean
 
-    parser = _Parser(prog="reader topics", description="Topics with article counts and mean quality.")
-    parser.add_argument("words", nargs="*", metavar="PATH... QUERY")
-    parser.add_argument("--format", choices=("table", "json"), default="table")
-    args = parser.parse_args(_split_argv(argv, {"--format"}, {"-h", "--help"}))
+    parser = topics_parser()
+    args = parser.parse_args(_split_argv(argv, parser))
     paths, text = _paths_and_query(args.words)
     try:
         query = parse_query(text)
@@ -287,10 +414,7 @@ def cmd_show(argv: Sequence[str]) -> int:
     from reader.store import StoreError, article_uid, find_article
     from reader.text import clean
 
-    parser = _Parser(prog="reader show", description="Show one article, by id (from `reader list`) or by path.")
-    parser.add_argument("target", metavar="ID|PATH")
-    parser.add_argument("paths", nargs="*", type=Path, metavar="LIBRARY", help="where to look for ID (default: every library indexed before, then the default library)")
-    args = parser.parse_args(argv)
+    args = show_parser().parse_args(argv)
     target: str = args.target
     library = None
     if os.path.isfile(target):
@@ -320,7 +444,7 @@ def cmd_show(argv: Sequence[str]) -> int:
     finally:
         if library is not None:
             library.close()
-    output.console().print(render_article(article, article_uid(path), in_library))
+    output.print_trimmed(render_article(article, article_uid(path), in_library))
     return 0
 
 
@@ -331,8 +455,7 @@ def cmd_config(argv: Sequence[str]) -> int:
     from reader.state import default_path
     from reader.text import clean
 
-    parser = _Parser(prog="reader config", description="Show where reader keeps its files and the settings in effect.")
-    parser.parse_args(argv)
+    config_parser().parse_args(argv)
     config = load_config()
     console = output.console(soft_wrap=True)
     config_file = config.path
@@ -381,12 +504,7 @@ def cmd_state(argv: Sequence[str]) -> int:
     action, rest = argv[0], argv[1:]
     if action not in ("export", "import"):
         raise UsageError(f"unknown state command {action!r}: {STATE_USAGE}")
-    parser = _Parser(
-        prog=f"reader state {action}",
-        description="Write your marks, saved searches and history to FILE." if action == "export" else "Merge a file made by `reader state export`.",
-    )
-    parser.add_argument("file", type=Path, metavar="FILE")
-    args = parser.parse_args(rest)
+    args = state_parser(action).parse_args(rest)
     shown = clean(output.display_path(str(args.file)))
     try:
         with State(notice=_notice) as state:
@@ -414,10 +532,7 @@ def _count(n: int, one: str, many: str | None = None) -> str:
 
 
 def cmd_app(argv: Sequence[str]) -> int:
-    parser = _Parser(prog="reader", description="A terminal news reader for folders of Markdown articles with YAML front matter.")
-    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders of articles (default: the library in the config, else the sample articles)")
-    parser.add_argument("--version", action="version", version=f"reader {__version__}")
-    args = parser.parse_args(argv)
+    args = app_parser().parse_args(argv)
     for path in args.paths:
         if not os.path.exists(path):
             raise UsageError(f"no such file or folder: {path}")
@@ -436,17 +551,6 @@ def cmd_app(argv: Sequence[str]) -> int:
     return run_app(paths, library, config)
 
 
-USAGE = """usage: reader [PATH...]                 open the reader app
-       reader list [PATH...] [QUERY] [--sort quality|date|heat|title|relevance] [--reverse] [--limit N] [--format table|json|jsonl|csv]
-       reader check [PATH...]
-       reader topics [PATH...] [QUERY]
-       reader show ID|PATH [LIBRARY...]
-       reader config                          where files live, and the settings in effect
-       reader state export FILE               save read/starred marks, saved searches, history
-       reader state import FILE               merge them back in (on this or another computer)
-"""
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     from reader.store.errors import StoreError
@@ -463,9 +567,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "state": cmd_state,
             }[command](rest)
         if argv and argv[0] in ("-h", "--help"):
-            sys.stdout.write(USAGE)
+            sys.stdout.write(usage())
             return 0
         return cmd_app(argv)
+    except _Finished as done:  # --help or --version, printed
+        return done.status
     except UsageError as exc:
         first, _, rest = str(exc).partition("\n")
         sys.stderr.write(f"reader: {first}\n")

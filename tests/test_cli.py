@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -563,3 +564,165 @@ def test_closed_pipe_is_not_an_error(lib, args):
     proc.stderr.close()
     assert proc.wait(timeout=60) == 0
     assert "Traceback" not in err
+
+
+# -- one line an article on a pipe; no trailing spaces; the help as it is ------------------
+
+LONG_TITLE = "A Very Long Title " + " ".join(f"word{i}" for i in range(30)) + " The End"
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@pytest.fixture
+def long_lib(lib) -> Path:
+    write(
+        lib,
+        "long.md",
+        article(
+            LONG_TITLE,
+            quality=70,
+            publishedDateTime="2023-07-01T00:00:00Z",
+            provider="{name: A Provider With A Name Far Longer Than Twenty Cells}",
+            body="Words " * 200 + "\n\n```\ncode line\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+        ),
+    )
+    return lib
+
+
+def test_list_to_a_pipe_prints_one_whole_line_an_article(capsys, long_lib, monkeypatch):
+    monkeypatch.delenv("COLUMNS")  # no width asked for: nothing is cut
+    code, out, _ = run(capsys, "list", long_lib)
+    assert code == 0
+    lines = out.splitlines()
+    assert len(lines) == 1 + 5 + 1  # header, an article a line, the count
+    assert lines[0].split() == ["ID", "Q", "Heat", "Date", "Provider", "Title"]
+    assert lines[-1] == "5 of 5 articles"
+    [long] = [line for line in lines if "A Very Long Title" in line]
+    assert long.endswith(LONG_TITLE)
+    assert "A Provider With A N…  A Very" in long  # the provider column stays 20 cells wide
+    assert "Jul 2023" in long
+    # the title column starts at the same place on every line
+    column = lines[0].index("Title")
+    titles = {line[column:] for line in lines[1:-1]}
+    assert titles == {LONG_TITLE, "Chip Roundup", "Quiet Unscored Note", "Robot Mowers Spare Hedgehogs", EXAMPLE_TITLE}
+    assert all(line == line.rstrip() for line in lines)
+
+
+def test_list_to_a_pipe_is_cut_at_columns_when_set(capsys, long_lib, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "72")
+    code, out, _ = run(capsys, "list", long_lib)
+    assert code == 0
+    lines = out.splitlines()
+    assert len(lines) == 7
+    assert all(len(line) <= 72 for line in lines)
+    [long] = [line for line in lines if "A Very Long" in line]
+    assert len(long) == 72 and long.endswith("…")
+    assert "Chip Roundup" in out  # short enough to fit
+
+
+def test_list_through_a_real_pipe(long_lib):
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    proc = subprocess.run([*reader_command(), "list", str(long_lib)], capture_output=True, text=True, timeout=60, env=env)
+    assert proc.returncode == 0 and proc.stderr == ""
+    lines = proc.stdout.splitlines()
+    assert len(lines) == 7
+    assert any(line.endswith(LONG_TITLE) for line in lines)
+    assert "Date" in lines[0] and "Age" not in lines[0]
+
+
+def test_list_on_a_terminal_wraps_titles_under_date(capsys, long_lib, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    code, out, _ = run(capsys, "list", long_lib)
+    assert code == 0
+    out = ANSI.sub("", out)
+    lines = out.splitlines()
+    assert lines[0].split() == ["ID", "Q", "Heat", "Date", "Provider", "Title"]
+    assert len(lines) > 7  # the long title wraps on a terminal
+    assert all(len(line) <= 80 and line == line.rstrip() for line in lines)
+    assert {"word0", "word29", "End"} <= set(out.split())
+
+
+def assert_no_trailing_spaces(out: str) -> None:
+    lines = ANSI.sub("", out).splitlines()
+    assert lines
+    padded = [line for line in lines if line != line.rstrip()]
+    assert padded == []
+
+
+@pytest.mark.parametrize("name", ["long.md", "example.md", "mowers.md", "pointer.md"])
+def test_show_has_no_trailing_spaces_on_a_pipe(capsys, long_lib, name):
+    code, out, _ = run(capsys, "show", long_lib / name)
+    assert code == 0
+    assert_no_trailing_spaces(out)
+
+
+def test_show_has_no_trailing_spaces_in_colour(capsys, long_lib, monkeypatch):
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out, _ = run(capsys, "show", long_lib / "example.md")
+    assert code == 0
+    assert "\x1b[" in out  # coloured, as on a terminal
+    assert_no_trailing_spaces(out)
+
+
+def test_show_keeps_the_article_whole(capsys, long_lib):
+    code, out, _ = run(capsys, "show", long_lib / "long.md")
+    assert code == 0
+    assert LONG_TITLE.split()[-1] in out
+    assert "code line" in out
+    assert out.count("Words") == 200
+
+
+HELP_LINES = [
+    "reader [PATH...] [--version]",
+    "reader list [PATH...] [QUERY] [--sort quality|date|heat|title|relevance] [--reverse] [--limit N] [--format table|json|jsonl|csv]",
+    "reader check [PATH...]",
+    "reader topics [PATH...] [QUERY] [--format table|json]",
+    "reader show ID|PATH [LIBRARY...]",
+    "reader config",
+    "reader state export FILE",
+    "reader state import FILE",
+]
+
+
+def help_synopses(out: str) -> list[str]:
+    return [line.removeprefix("usage:").strip() for line in out.splitlines() if line.removeprefix("usage:").strip().startswith("reader")]
+
+
+def test_help_lists_every_command_with_its_options(capsys):
+    code, out, err = run(capsys, "--help")
+    assert code == 0 and err == ""
+    assert help_synopses(out) == HELP_LINES
+    assert run(capsys, "-h")[1] == out
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["list"], ["check"], ["topics"], ["show"], ["config"], ["state", "export"], ["state", "import"], []],
+    ids=lambda c: " ".join(c) or "app",
+)
+def test_help_says_what_each_command_really_takes(capsys, command):
+    """Every option in a command's own --help (argparse's) is in `reader --help`, with its values."""
+    if command:
+        code, own, _ = run(capsys, *command, "--help")
+        assert code == 0
+    else:
+        own = cli.app_parser().format_help()
+    synopses = help_synopses(run(capsys, "--help")[1])
+    [line] = [s for s in synopses if s.split()[: len(command) + 1] == ["reader", *command]] if command else synopses[:1]
+    section = own.split("options:", 1)[1]
+    options = re.findall(r"^  (?:-\w, )?(--[\w-]+)(?: \{([^}]*)\}| (\w+))?", section, re.M)
+    assert ("--help", "", "") in options
+    for name, choices, value in options:
+        if name == "--help":
+            continue
+        shown = f"[{name} {choices.replace(',', '|')}]" if choices else f"[{name} {value}]" if value else f"[{name}]"
+        assert shown in line
+    assert line.count("[--") == len(options) - 1
+
+
+def test_help_and_version_end_the_command_quietly(capsys):
+    code, out, err = run(capsys, "--version")
+    assert code == 0 and out.startswith("reader ") and err == ""
+    code, out, _ = run(capsys, "list", "--help")
+    assert code == 0 and "--format {table,json,jsonl,csv}" in out and "COLUMNS" in out
