@@ -20,13 +20,16 @@ from typing import Callable, Iterable
 os.environ.setdefault("TEXTUAL_FPS", "240")
 
 from textual import work  # noqa: E402
-from textual.app import App, SystemCommand  # noqa: E402
+from textual.app import App, SuspendNotSupported, SystemCommand  # noqa: E402
 from textual.binding import Binding  # noqa: E402
 from textual.screen import Screen  # noqa: E402
 
+from reader.clipboard import ClipboardTool, find_tool  # noqa: E402
+from reader.clipboard import copy as copy_with_tool  # noqa: E402
 from reader.commands import ArticleCommands  # noqa: E402
 from reader.config import Config  # noqa: E402
 from reader.links import command_for, launch, refusal  # noqa: E402
+from reader.pipe import BACKGROUND_TIMEOUT, BadCommand, pipe_argv, run_command, run_in_terminal  # noqa: E402
 from reader.saving import StateWriter, add_history  # noqa: E402
 from reader.screens.main import MainScreen, find_main  # noqa: E402
 from reader.services import Services  # noqa: E402
@@ -192,8 +195,80 @@ class ReaderApp(App[None]):
             self.notify("The browser did not open the link.", severity="error")
 
     def _run_in_terminal(self, browser: webbrowser.BaseBrowser, url: str) -> None:
-        with self.suspend():
-            browser.open(url)
+        try:
+            with self.suspend():
+                browser.open(url)
+        except SuspendNotSupported:
+            self.notify("The browser runs in the terminal, which cannot be handed over here: set $BROWSER to another.", severity="error")
+
+    # clipboard ----------------------------------------------------------------
+
+    def copy_text(self, text: str, what: str = "Link") -> None:
+        """Put ``text`` on the clipboard and say how (``what`` names it: "Link").
+
+        The terminal is always asked (OSC 52), though it may ignore it
+        unseen (tmux does by default); a system clipboard tool (xclip,
+        wl-copy, pbcopy...), when there is one, runs on a thread and its
+        answer is what the notice says.
+        """
+        self.copy_to_clipboard(text)
+        tool = find_tool()
+        if tool is None:
+            self._sent_to_terminal(text, what, "No clipboard tool was found.")
+            return
+        self._copy_with_tool(text, what, tool)
+
+    @work(thread=True, group="clipboard")
+    def _copy_with_tool(self, text: str, what: str, tool: ClipboardTool) -> None:
+        error = copy_with_tool(text, tool)
+        if error is None:
+            self.notify(clean(text), title=f"{what} copied to the clipboard ({tool.name})", timeout=3, markup=False)
+        else:
+            self._sent_to_terminal(text, what, f"{clean(error)}.", severity="warning")
+
+    def _sent_to_terminal(self, text: str, what: str, why: str, severity: str = "information") -> None:
+        self.notify(
+            f"{clean(text)}\n{why} Under tmux it arrives only with `set -g set-clipboard on`.",
+            title=f"{what} sent to the terminal's clipboard (OSC 52)",
+            severity=severity,  # type: ignore[arg-type]
+            timeout=6,
+            markup=False,
+        )
+
+    # pipe ---------------------------------------------------------------------
+
+    def pipe_text(self, command: str, text: str, *, wait: bool = True) -> None:
+        """Run ``command`` (split into words, no shell) with ``text`` on its stdin.
+
+        The command gets the terminal (the app suspended), so a pager works;
+        with ``wait`` reader asks for Enter before it comes back, so output
+        such as `glow -`'s can be read. Where the app cannot be suspended
+        (headless, Textual Web) the command runs on a thread out of sight.
+        A notice says when it failed. Call it on the app's thread (an action).
+        """
+        try:
+            argv = pipe_argv(command)
+        except BadCommand as exc:
+            self.notify(str(exc), title="Pipe", severity="error", markup=False)
+            return
+        data = text.encode("utf-8", errors="replace")
+        outcome: list[str | None] = []
+        try:
+            with self.suspend():
+                outcome.append(run_in_terminal(argv, data, wait=wait))
+        except SuspendNotSupported:
+            self._pipe_out_of_sight(argv, data)
+            return
+        if outcome and outcome[0] is not None:
+            self.notify(clean(outcome[0]), title="Pipe", severity="error", markup=False)
+
+    @work(thread=True, group="pipe")
+    def _pipe_out_of_sight(self, argv: list[str], data: bytes) -> None:
+        error = run_command(argv, data, timeout=BACKGROUND_TIMEOUT)
+        if error is None:
+            self.notify(f"Sent to {clean(argv[0])}", title="Pipe", timeout=3, markup=False)
+        else:
+            self.notify(clean(error), title="Pipe", severity="error", markup=False)
 
 
 def make_app(
