@@ -128,16 +128,16 @@ class Config:
         return lines
 
 
-def apply_config(query: Query, config: Config) -> Query:
+def apply_config(query: Query, config: Config, minimum: bool = True) -> Query:
     """``query`` with the config's defaults: its sort when the query names none
     and searches no words (words sort by relevance), and ``quality:>=min_quality``
     when the query has no quality term of its own (articles with no score
-    kept unless ``hide_unscored``). A new Query; pure."""
+    kept unless ``hide_unscored``; not with ``minimum`` False). A new Query; pure."""
     sort = query.sort
     if sort is None and not query.has_text_search:
         sort = config.sort
     terms = query.terms
-    if config.min_quality is not None and not any(t.kind == "quality" for t in terms):
+    if minimum and config.min_quality is not None and not any(t.kind == "quality" for t in terms):
         end = len(query.text)
         terms = terms + (quality_term(config.min_quality, config.hide_unscored, end),)
     return replace(query, terms=terms, sort=sort)

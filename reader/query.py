@@ -54,6 +54,7 @@ class Query:
     text: str = ""
     terms: tuple[Term, ...] = field(default_factory=tuple)
     sort: str | None = None
+    reverse: bool = False  # sort:-date: the sort's other way round
 
     @property
     def words(self) -> list[Term]:
@@ -106,6 +107,7 @@ def parse_query(text: str, today: date | None = None) -> Query:
     today = today or datetime.now(timezone.utc).date()
     terms: list[Term] = []
     sort: str | None = None
+    reverse = False
     for negated, key, value, quoted, start, end in _tokens(text):
         if key is None:
             if not quoted and not value:
@@ -141,10 +143,12 @@ def parse_query(text: str, today: date | None = None) -> Query:
             terms.append(Term("is", word, negated, start=start, end=end))
         elif key == "sort":
             word = value.lower()
+            backwards = word.startswith("-")
+            word = word.lstrip("-")
             if word not in SORTS or negated:
-                raise QueryError(f"'sort:' takes one of: {', '.join(SORTS)}", text, start, end)
-            sort = word
-    return Query(text=text, terms=tuple(terms), sort=sort)
+                raise QueryError(f"'sort:' takes one of: {', '.join(SORTS)} (-date for the other way round)", text, start, end)
+            sort, reverse = word, backwards
+    return Query(text=text, terms=tuple(terms), sort=sort, reverse=reverse)
 
 
 def _numeric(key: str, value: str, negated: bool, text: str, start: int, end: int) -> list[Term]:

@@ -9,12 +9,13 @@ name, whatever it holds, can stand for one of them.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from typing import Union
 
 from rich.text import Text
 
-from reader.config import Config, apply_config
+from reader.config import Config, apply_config, quality_term
 from reader.query import Query, QueryError, Term, parse_query
 from reader.text import clean
 
@@ -75,6 +76,16 @@ def choice_terms(choice: Choice) -> tuple[tuple[Term, ...], str | None]:
     return (), None
 
 
+def choice_reverse(choice: Choice) -> bool:
+    """Whether ``choice`` (a saved search) sorts the other way round (sort:-date)."""
+    if isinstance(choice, Saved):
+        try:
+            return parse_query(choice.text).reverse
+        except QueryError:
+            return False
+    return False
+
+
 def choice_label(choice: Choice) -> str:
     """How the sidebar and the list's header name ``choice`` (safe to show)."""
     if isinstance(choice, Unread):
@@ -93,37 +104,69 @@ def choice_label(choice: Choice) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Filters:
-    """The filters set with one key (+ - u p), cleared with x."""
+    """The filters set with one key (+ - U u p #), cleared with x. The
+    config's min_quality and hide_unscored are where they start."""
 
-    min_quality: float | None = None  # articles below this are left out
+    min_quality: float | None = None  # articles scored below this are left out
+    hide_unscored: bool = False  # articles with no quality score are left out too
     hide_unpublished: bool = False  # articles whose `published` is false are left out
     provider: str | None = None  # only articles whose provider name or domain holds this
+    hide_read: bool = False  # only unread articles
+
+    @classmethod
+    def from_config(cls, config: Config | None) -> "Filters":
+        if config is None:
+            return cls()
+        return cls(min_quality=config.min_quality, hide_unscored=config.hide_unscored)
 
     def terms(self) -> tuple[Term, ...]:
         terms: list[Term] = []
         if self.min_quality is not None:
-            terms.append(Term("quality", self.min_quality, False, ">="))
+            terms.append(quality_term(self.min_quality, self.hide_unscored))
+        elif self.hide_unscored:
+            terms.append(Term("quality", None, True, "none"))
         if self.hide_unpublished:
             terms.append(Term("is", "unpublished", True))
         if self.provider:
             terms.append(Term("provider", self.provider))
+        if self.hide_read:
+            terms.append(Term("is", "unread"))
         return tuple(terms)
 
-    def text(self) -> str:
-        """The filters in force, in words ("" when none)."""
+    def parts(self, short: bool = False) -> list[str]:
+        """Each filter in force, in a few words (fewer when ``short``; safe to show)."""
         parts = []
         if self.min_quality is not None:
-            parts.append(f"quality ≥ {int(self.min_quality)}")
+            at_least = f"q≥{_number(self.min_quality)}" if short else f"quality ≥ {_number(self.min_quality)}"
+            if self.hide_unscored:
+                parts.append(at_least + (" scored only" if short else " (scored only)"))
+            else:
+                parts.append(at_least + (" +unscored" if short else " or unscored"))
+        elif self.hide_unscored:
+            parts.append("scored only")
         if self.hide_unpublished:
-            parts.append("published only")
+            parts.append("published" if short else "published only")
         if self.provider:
-            parts.append(f"provider: {clean(self.provider)}")
-        return ", ".join(parts)
+            parts.append(f"{'from' if short else 'provider'}: {clean(self.provider)}")
+        if self.hide_read:
+            parts.append("unread only")
+        return parts
+
+    def text(self, short: bool = False) -> str:
+        """The filters in force, in words ("" when none)."""
+        return (" · " if short else "; ").join(self.parts(short))
 
     def quality_step(self, step: int) -> "Filters":
-        """The minimum quality raised (or lowered) by ``step``; none at 0."""
-        value = max(0, (self.min_quality or 0) + step)
+        """The minimum quality raised (or lowered) by ``step``, from a
+        multiple of 10 (a configured 25 goes to 30 or 20); none at 0."""
+        now, size = self.min_quality or 0, abs(step)
+        value = (now // size + 1) * size if step > 0 else (math.ceil(now / size) - 1) * size
+        value = max(0, value)
         return replace(self, min_quality=value if value > 0 else None)
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 # -- the view ----------------------------------------------------------------------
@@ -154,11 +197,14 @@ class View:
         query = self.search
         if not isinstance(self.choice, All):
             terms, sort = choice_terms(self.choice)
-            query = Query(text=query.text, terms=(*terms, *query.terms), sort=query.sort or sort)
+            # a saved search's sort, the other way round when it says so, unless the search has its own
+            reverse = query.reverse if query.sort or sort is None else choice_reverse(self.choice)
+            query = Query(text=query.text, terms=(*terms, *query.terms), sort=query.sort or sort, reverse=reverse)
         filters = self.filters.terms()
         if filters:
-            query = Query(text=query.text, terms=(*query.terms, *filters), sort=query.sort)
-        return query if config is None else apply_config(query, config)
+            query = replace(query, terms=(*query.terms, *filters))
+        # The config's minimum quality is where the quick filters start, not a term of its own.
+        return query if config is None else apply_config(query, config, minimum=False)
 
     def label(self) -> str:
         return choice_label(self.choice)
@@ -180,18 +226,64 @@ class View:
         first, last = _ORDERS[sort]
         return last if self.reverse else first
 
-    def header(self, count: int, indexing: bool = False, config: Config | None = None) -> Text:
-        """The line above the list: what is shown, how many, in what order,
-        the search and the filters."""
+    def header(self, count: int, indexing: bool = False, config: Config | None = None, width: int | None = None) -> list[Text]:
+        """The lines above the list: what is shown, how many, in what order,
+        the search and the filters; the filters on a line of their own when
+        one line of ``width`` cells would cut them."""
         text = Text()
         text.append(self.label(), style="bold")
         text.append(f" · {count:,} · {self.order_text(config)}", style="dim")
         if self.search.text:
             text.append("  /", style="bold")
             text.append(clean(self.search.text))
-        filters = self.filters.text()
-        if filters:
-            text.append(f"  [{filters}; x clears]", style="yellow")
         if indexing:
             text.append("  · indexing…", style="italic")
-        return text
+        filters = self.filters.text()
+        if not filters:
+            return [text]
+        shown = Text(f"[{filters}; x clears]", style="yellow")
+        if width is None or text.cell_len + 2 + shown.cell_len <= width:
+            return [text.append("  ").append_text(shown)]
+        if shown.cell_len > width:
+            shown = Text(f"{self.filters.text(short=True)} · x clears", style="yellow")
+        return [text, shown]
+
+    def saved_text(self) -> str:
+        """The view as one query (what w saves): the sidebar's choice, the
+        search, the filters and the sort, in the query language."""
+        words: list[str] = []
+        if isinstance(self.choice, Unread):
+            words.append("is:unread")
+        elif isinstance(self.choice, Starred):
+            words.append("is:starred")
+        elif isinstance(self.choice, Topic):
+            words.append("topic:" + quoted(self.choice.name))
+        elif isinstance(self.choice, Saved):
+            words.append(self.choice.text.strip())
+        if self.search.text.strip():
+            words.append(self.search.text.strip())
+        words.extend(term_text(term) for term in self.filters.terms())
+        sort = self.sort or self.query().sort
+        if sort is not None or self.reverse:
+            words.append(f"sort:{'-' if self.reverse else ''}{sort or 'quality'}")
+        return " ".join(w for w in words if w)
+
+
+def quoted(value: str) -> str:
+    """``value`` as one query word: in double quotes when it has a space.
+    A value with a double quote in it cannot be written (ValueError)."""
+    if '"' in value:
+        raise ValueError(f"{clean(value)!r} has a double quote, which a query cannot hold")
+    return f'"{value}"' if any(c.isspace() for c in value) or not value else value
+
+
+def term_text(term: Term) -> str:
+    """One filter term in the query language (the quick filters' terms)."""
+    sign = "-" if term.negated else ""
+    if term.kind in ("quality", "heat"):
+        if term.op == "none":
+            return f"{sign}{term.kind}:none"
+        op = term.op.rstrip("?")
+        none = ",none" if term.op.endswith("?") else ""
+        return f"{sign}{term.kind}:{'' if op == '=' else op}{_number(float(term.value))}{none}"  # type: ignore[arg-type]
+    return f"{sign}{term.kind}:{quoted(str(term.value))}"

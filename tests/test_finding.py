@@ -11,6 +11,7 @@ import pytest
 from conftest import SEEDS, article, write
 from helpers_app import article_list, build, header, listed, main_screen, press, settle, wait_until
 from reader.messages import ListCompleted
+from reader.config import Config
 from reader.query import parse_query
 from reader.widgets.article_list import ArticleList
 
@@ -122,11 +123,12 @@ async def test_read_and_starred_marks_survive_a_restart_and_a_reindex(seeds: Pat
     app = unwatched(seeds, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
+        await press(pilot, "enter", "escape")
         _, first = listed(app)[0]
-        assert first.read  # shown, so read
+        assert first.read  # opened, so read
         await pilot.press("j")
         await settle(pilot)
-        await pilot.press("f", "m")  # star the second, then mark it unread again
+        await pilot.press("f", "m", "m")  # star the second, mark it read, then unread again
         await settle(pilot)
         _, second = listed(app)[1]
         assert second.starred and not second.read
@@ -200,8 +202,17 @@ async def test_the_app_follows_the_config(seeds: Path, tmp_path: Path, xdg_dirs,
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         rows = shown_rows(app)
-        assert rows and all(r.quality is not None and r.quality >= 50 for r in rows)
-        assert "newest first" in header(app)
+        # The configured minimum is a quick filter, shown; unscored articles are kept.
+        assert rows and all(r.quality is None or r.quality >= 50 for r in rows)
+        assert any(r.quality is None for r in rows)
+        assert "newest first" in header(app) and "[quality ≥ 50 or unscored; x clears]" in header(app)
+        await pilot.press("plus")  # + tightens it from there
+        await settle(pilot)
+        assert "quality ≥ 60" in header(app)
+        assert all(r.quality is None or r.quality >= 60 for r in shown_rows(app))
+        await pilot.press("minus", "minus")
+        await settle(pilot)
+        assert "quality ≥ 40" in header(app)
         assert app.theme == "nord"
         assert app.state.all_read() == set()  # showing did not mark anything read
         # The bad value is named with its line, in a notification.
@@ -220,8 +231,14 @@ async def test_quick_filters_show_and_clear_with_one_key(seeds: Path, tmp_path: 
         await pilot.press("plus", "plus", "plus", "plus", "plus")  # quality >= 50
         await settle(pilot)
         rows = shown_rows(app)
-        assert rows and all(r.quality is not None and r.quality >= 50 for r in rows)
-        assert "quality ≥ 50" in header(app)
+        assert rows and all(r.quality is None or r.quality >= 50 for r in rows)
+        assert "quality ≥ 50 or unscored" in header(app)
+        await pilot.press("U")  # the unscored ones hidden too
+        await settle(pilot)
+        assert all(r.quality is not None and r.quality >= 50 for r in shown_rows(app))
+        assert "quality ≥ 50 (scored only)" in header(app)
+        await pilot.press("U")
+        await settle(pilot)
         await pilot.press("minus")
         await settle(pilot)
         assert "quality ≥ 40" in header(app)
@@ -275,15 +292,15 @@ async def test_a_backspace_while_a_search_runs_leaves_the_list_of_the_bar(seeds:
         assert list(app.screen.query_one(ArticleList).ids) == everything
 
 
-async def test_m_pressed_as_the_cursor_lands_is_not_undone_by_mark_read_on_open(seeds: Path, tmp_path: Path, monkeypatch) -> None:
+async def test_m_pressed_as_the_cursor_lands_is_not_undone_by_the_dwell(seeds: Path, tmp_path: Path, monkeypatch) -> None:
     from reader.screens import main
 
-    app = unwatched(seeds, tmp_path)
+    app = build(seeds, tmp_path, watch=False, config=Config(mark_read="dwell", mark_read_dwell=0.05))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         articles = app.screen.query_one(ArticleList)
         first = articles.current_row
-        assert app.state.is_read(key(app, first))  # shown at start: read
+        await wait_until(pilot, lambda: app.state.is_read(key(app, first)))  # shown at start: read after the dwell
         await press(pilot, "j")
         # The pane follows a moment after the cursor rests: long enough here
         # that m surely comes first (at 60 ms a slow machine sometimes let it follow).
@@ -294,17 +311,19 @@ async def test_m_pressed_as_the_cursor_lands_is_not_undone_by_mark_read_on_open(
         await wait_until(pilot, lambda: view.following is not None and view.following.id == first.id)
         assert not view.settled  # not shown yet
         await press(pilot, "m")  # ...and mark it unread at once
+        await pilot.pause(0.2)  # past the dwell time
+        await settle(pilot)
         assert not app.state.is_read(key(app, first))
         monkeypatch.setattr(main, "PANE_DELAY", delay)
         await press(pilot, "j")
-        await press(pilot, "k")  # shown anew later: read on open again
-        assert app.state.is_read(key(app, first))
+        await press(pilot, "k")  # shown anew later: read after the dwell again
+        await wait_until(pilot, lambda: app.state.is_read(key(app, first)))
 
 
 async def test_m_handled_while_the_pane_says_the_article_is_shown_is_not_undone(seeds: Path, tmp_path: Path) -> None:
     """The pane has read the file and posted Shown; m is handled before the
     screen hears of it (an m pressed just as the body arrives): the user's
-    mark stands, mark-read-on-open does not undo it."""
+    mark stands, the dwell does not undo it."""
     from reader.widgets.article_view import ArticleView
 
     between: list[ArticleView.Shown] = []
@@ -315,15 +334,17 @@ async def test_m_handled_while_the_pane_says_the_article_is_shown_is_not_undone(
             between.append(message)  # (dispatched by the pane, not yet by the screen)
             main_screen(app).action_toggle_read()  # what m does
 
-    app = unwatched(seeds, tmp_path)
+    app = build(seeds, tmp_path, watch=False, config=Config(mark_read="dwell", mark_read_dwell=0.05))
     async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
         await settle(pilot)
         first = article_list(app).current_row
-        assert app.state.is_read(key(app, first))  # shown at start: read
+        await wait_until(pilot, lambda: app.state.is_read(key(app, first)))  # shown at start: read after the dwell
         await press(pilot, "j")
         armed.append(first)
         await press(pilot, "k")
         assert len(between) == 1  # m came between the pane's Shown and the screen's
+        await pilot.pause(0.2)  # past the dwell time
+        await settle(pilot)
         assert not app.state.is_read(key(app, first))
         assert not article_list(app).marks_of(first.id).read  # nor drawn read
 

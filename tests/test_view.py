@@ -79,9 +79,16 @@ def test_the_search_and_the_filters_add_up_with_the_choice() -> None:
 
 def test_the_config_gives_its_defaults() -> None:
     config = Config(sort="date", min_quality=30)
-    query = View().query(config)
+    # The config's minimum is where the quick filters start (shown, and + and - move it)...
+    view = View(filters=Filters.from_config(config))
+    query = view.query(config)
     assert query.sort == "date"
     assert [(t.kind, t.value, t.op) for t in query.terms] == [("quality", 30.0, ">=?")]
+    assert view.filters.quality_step(10).min_quality == 40 and view.filters.quality_step(-10).min_quality == 20
+    # ...so when the filters are cleared, it is gone.
+    assert View().query(config).terms == ()
+    strict = Filters.from_config(Config(min_quality=30, hide_unscored=True))
+    assert [(t.value, t.op) for t in View(filters=strict).query(config).terms] == [(30.0, ">=")]
     # words sort by relevance; a quality of the view's own wins over the config's
     words = View(search=parse_query("rocket"), filters=Filters(min_quality=60)).query(config)
     assert words.sort is None
@@ -100,7 +107,9 @@ def test_quality_steps_by_ten_and_zero_is_no_filter() -> None:
 
 def test_the_filters_text() -> None:
     assert Filters().text() == ""
-    assert Filters(min_quality=50, hide_unpublished=True, provider="x\x1b[2Jy").text() == "quality ≥ 50, published only, provider: xy"
+    assert Filters(min_quality=50, hide_unpublished=True, provider="x\x1b[2Jy").text() == "quality ≥ 50 or unscored; published only; provider: xy"
+    assert Filters(min_quality=50, hide_unscored=True).text() == "quality ≥ 50 (scored only)"
+    assert Filters(hide_unscored=True, hide_read=True).text() == "scored only; unread only"
 
 
 def test_s_cycles_the_sorts() -> None:
@@ -113,18 +122,54 @@ def test_s_cycles_the_sorts() -> None:
 
 
 def test_the_header_says_what_is_shown_how_many_and_in_what_order() -> None:
-    assert str(View().header(46)) == "All · 46 · best first"
-    assert str(View(reverse=True).header(1234)) == "All · 1,234 · lowest quality first"
-    assert str(View(sort="date").header(3)) == "All · 3 · newest first"
-    assert str(View(sort="title", reverse=True).header(3)) == "All · 3 · by title, Z→A"
+    assert "\n".join(map(str, View().header(46))) == "All · 46 · best first"
+    assert "\n".join(map(str, View(reverse=True).header(1234))) == "All · 1,234 · lowest quality first"
+    assert "\n".join(map(str, View(sort="date").header(3))) == "All · 3 · newest first"
+    assert "\n".join(map(str, View(sort="title", reverse=True).header(3))) == "All · 3 · by title, Z→A"
     ranked = View(choice=Unread(), search=parse_query("rocket launch"))
-    assert str(ranked.header(9)) == "Unread · 9 · best match first  /rocket launch"
-    assert str(replace(ranked, reverse=True).header(9)).startswith("Unread · 9 · worst match first")
+    assert "\n".join(map(str, ranked.header(9))) == "Unread · 9 · best match first  /rocket launch"
+    assert "\n".join(map(str, replace(ranked, reverse=True).header(9))).startswith("Unread · 9 · worst match first")
     filtered = View(choice=Saved("mine", "x"), filters=Filters(min_quality=20))
-    assert str(filtered.header(2, indexing=True)) == "⌕ mine · 2 · best first  [quality ≥ 20; x clears]  · indexing…"
-    assert str(View().header(5, config=Config(sort="heat"))) == "All · 5 · hottest first"
+    assert [str(line) for line in filtered.header(2, indexing=True)] == ["⌕ mine · 2 · best first  · indexing…  [quality ≥ 20 or unscored; x clears]"]
+    assert "\n".join(map(str, View().header(5, config=Config(sort="heat")))) == "All · 5 · hottest first"
 
 
 def test_the_header_is_text_not_markup() -> None:
-    header = View(choice=Topic("[bold]x[/]"), search=Query(text="[red]y")).header(1)
+    header = "\n".join(map(str, View(choice=Topic("[bold]x[/]"), search=Query(text="[red]y")).header(1)))
     assert str(header).startswith("[bold]x[/] · 1") and "/[red]y" in str(header)
+
+
+def test_every_filter_stays_readable_at_80_columns() -> None:
+    view = View(
+        choice=Topic("Computer Vision"),
+        search=parse_query("face recognition bias"),
+        filters=Filters(min_quality=40, hide_unscored=True, hide_unpublished=True, provider="washingtonpost", hide_read=True),
+    )
+    lines = [str(line) for line in view.header(1234, width=78)]  # 80 columns less the header's padding
+    assert len(lines) == 2 and all(len(line) <= 78 for line in lines)
+    assert lines[1] == "q≥40 scored only · published · from: washingtonpost · unread only · x clears"
+    wide = [str(line) for line in view.header(1234, width=200)]
+    assert wide[0].endswith("[quality ≥ 40 (scored only); published only; provider: washingtonpost; unread only; x clears]")
+    assert [str(line) for line in View(filters=Filters(hide_read=True)).header(3, width=78)] == ["All · 3 · best first  [unread only; x clears]"]
+
+
+def test_a_view_saves_as_one_query_that_selects_the_same_articles() -> None:
+    view = View(
+        choice=Topic("AI in Autos"),
+        search=parse_query("waymo"),
+        sort="date",
+        reverse=True,
+        filters=Filters(min_quality=40, hide_unpublished=True, provider="wire", hide_read=True),
+    )
+    text = view.saved_text()
+    assert text == 'topic:"AI in Autos" waymo quality:>=40,none -is:unpublished provider:wire is:unread sort:-date'
+    again = parse_query(text)
+    assert again.sort == "date" and again.reverse
+    assert [(t.kind, t.value, t.negated, t.op) for t in again.terms] == [
+        (t.kind, t.value, t.negated, t.op) for t in view.query().terms
+    ]
+    assert View(choice=Unread()).saved_text() == "is:unread"
+    assert View(filters=Filters(hide_unscored=True)).saved_text() == "-quality:none"
+    # Chosen again, a saved view selects what it did, in its order.
+    chosen = View(choice=Saved("autos", text))
+    assert chosen.query().reverse and chosen.query().sort == "date"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from array import array
 from dataclasses import replace
+from functools import partial
 
 from textual import on, work
 from textual.app import App, ComposeResult
@@ -40,7 +41,7 @@ from reader.screens.refreshing import Refresher
 from reader.store import CacheDamaged, NotIndexed, SearchInterrupted, StoreError
 from reader.services import Services
 from reader.text import clean
-from reader.view import Filters, View
+from reader.view import All, Filters, View
 from reader.widgets.article_list import ArticleList
 from reader.widgets.article_view import ArticleView, RelatedList
 from reader.widgets.list_pane import ListPane
@@ -85,6 +86,8 @@ class MainScreen(Screen):
         Binding("plus,equals_sign", "quality_step(10)", "Quality +10", id="filter.quality_up", tooltip="Raise the minimum quality by 10", show=False),
         Binding("minus", "quality_step(-10)", "Quality -10", id="filter.quality_down", tooltip="Lower the minimum quality by 10", show=False),
         Binding("u", "toggle_unpublished", "Hide unpublished", id="filter.unpublished", tooltip="Hide or show unpublished articles", show=False),
+        Binding("U", "toggle_unscored", "Hide unscored", id="filter.unscored", tooltip="Hide or show articles with no quality score", show=False),
+        Binding("number_sign", "toggle_read_shown", "Hide read", id="filter.read", tooltip="Hide or show the read articles", show=False),
         Binding("p", "choose_provider", "Provider", id="filter.provider", tooltip="Show only one provider's articles", show=False),
         Binding("x", "clear_filters", "Clear filters", id="filter.clear", tooltip="Clear the quick filters", show=False),
         Binding("A", "mark_all_read", "Mark all read", id="mark.all", tooltip="Mark every article in this view read", show=False),
@@ -114,6 +117,7 @@ class MainScreen(Screen):
         self._last_failure: tuple[str, int] | None = None  # the last list error shown, and its 5 s slot
         self._bindings_had: bool | None = None  # whether keys on "this article" had one, at the last footer refresh
         self._recount = None  # the timer that recounts the sidebar after marks changed
+        self._dwell = None  # with mark_read = "dwell": the timer that marks the shown article read
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -147,6 +151,11 @@ class MainScreen(Screen):
     @property
     def indexing(self) -> bool:
         return self.refresher.running
+
+    @property
+    def reading(self) -> bool:
+        """An article is read full screen (the list is out of sight)."""
+        return self.maximized is not None or self.has_class("-reading")
 
     def on_mount(self) -> None:
         self.articles.focus()
@@ -190,7 +199,8 @@ class MainScreen(Screen):
     def action_toggle_read(self) -> None:
         row = self._marked_row()
         if row is not None:
-            self.pane.marked_by_hand(row.id)  # the user's word wins over mark-read-on-open
+            self._stop_dwell()  # the user's word: the dwell must not undo it...
+            self.pane.marked_by_hand(row.id)  # ...nor one that starts as the pane says it shows the row
             self.list_pane.change_marks(row, lambda marks: replace(marks, read=not marks.read))
 
     def action_toggle_star(self) -> None:
@@ -198,15 +208,37 @@ class MainScreen(Screen):
         if row is not None:
             self.list_pane.change_marks(row, lambda marks: replace(marks, starred=not marks.starred))
 
+    def mark_opened(self, row: ListRow | None) -> None:
+        """``row`` was opened (read full screen, or its link followed): read,
+        unless the config says never."""
+        if row is not None and self.state is not None and self.config.mark_read != "never":
+            self._stop_dwell()
+            self.list_pane.change_marks(row, lambda marks: replace(marks, read=True))
+
+    def _stop_dwell(self) -> None:
+        if self._dwell is not None:
+            self._dwell.stop()
+            self._dwell = None
+
     @on(ArticleView.Shown)
     def _shown(self, event: ArticleView.Shown) -> None:
         self._bindings_changed()
+        self._stop_dwell()
         row = event.row
-        if row is None or not event.readable or self.state is None or self.config.mark_read != "open":
+        if row is None or not event.readable or self.state is None or self.config.mark_read != "dwell":
             return
+        if isinstance(self.app.focused, SearchInput):
+            return  # typing a search: what lands under the cursor is not being read
         # Asked now, not when the pane posted Shown: an m handled meanwhile
-        # (pressed just as the body arrived) must not be undone.
-        if not self.pane.marked_by_hand_since_shown(row.id):
+        # (pressed just as the body arrived) is the user's word.
+        if self.pane.marked_by_hand_since_shown(row.id):
+            return
+        self._dwell = self.set_timer(self.config.mark_read_dwell, partial(self._dwelt, row))
+
+    def _dwelt(self, row: ListRow) -> None:
+        """``row`` has been shown for the dwell time: read, if it still is."""
+        self._dwell = None
+        if self.pane.row is not None and self.pane.row.id == row.id and self.pane.settled:
             self.list_pane.change_marks(row, lambda marks: replace(marks, read=True))
 
     def action_next_unread(self, step: int = 1) -> None:
@@ -233,11 +265,16 @@ class MainScreen(Screen):
         with the config's defaults."""
         return self.view.query(self.config)
 
-    def load_ids(self, keep: int | None = None, counts: bool = True, then_refresh: bool = False, view: View | None = None) -> None:
+    def load_ids(
+        self, keep: int | None = None, counts: bool = True, then_refresh: bool = False, view: View | None = None, keep_cursor: bool = True
+    ) -> None:
         """Show the view's articles (and, with ``counts``, recount the sidebar);
-        with ``view``, that view from now on."""
-        # Reading a linked article, the list moving under it keeps no cursor.
-        ready = self.list_pane.show(view or self.view, keep, not self.pane.history, counts, then_refresh)
+        with ``view``, that view from now on; with ``keep_cursor``, the
+        article under the cursor stays under it (the one being read, while
+        one is read full screen)."""
+        if keep is None and keep_cursor and self.reading and self.pane.row is not None and not self.pane.history:
+            keep = self.pane.row.id
+        ready = self.list_pane.show(view or self.view, keep, keep_cursor, counts, then_refresh)
         if ready is not None:  # read while the app started: into the first frame, the sidebar after it
             self._list_loaded(ready)
             if counts:
@@ -322,9 +359,11 @@ class MainScreen(Screen):
     @on(ArticleList.Highlighted)
     def _highlighted(self, event: ArticleList.Highlighted) -> None:
         pane = self.pane
-        if self.maximized is not None and pane.history:
-            return  # reading a linked article: the list moving under it changes nothing
+        if self.reading:
+            return  # reading full screen: the list moving under it changes nothing
         typing = isinstance(self.app.focused, SearchInput)
+        if pane.row is None or event.row is None or pane.row.id != event.row.id:
+            self._stop_dwell()  # moved on before the dwell time was up
         pane.follow(event.row, TYPING_PANE_DELAY if typing else PANE_DELAY)
         self._bindings_changed()
 
@@ -350,9 +389,13 @@ class MainScreen(Screen):
         else:
             self.set_class(True, "-reading")
         pane.focus()
+        self.mark_opened(pane.row)
 
     def action_open_link(self) -> None:
-        self.app.open_url(self.pane.link() or "")
+        url = self.pane.link()
+        self.app.open_url(url or "")
+        if url and refusal(url) is None:
+            self.mark_opened(self.pane.row)
 
     def action_copy_link(self) -> None:
         url = self.pane.link()
@@ -390,8 +433,15 @@ class MainScreen(Screen):
         self.open_row(found)
 
     def open_row(self, row: ListRow) -> None:
-        """Read ``row`` full screen, with the article shown now kept in the back history."""
-        self.pane.open(row)
+        """Read ``row`` full screen. Followed from inside an article, the one
+        read now is kept in the back history (Esc returns to it, where it was
+        scrolled to); followed from the list, Esc returns to the list."""
+        if self.reading:
+            self.pane.open(row)
+        else:
+            self.pane.flush()
+            self.pane.history.clear()
+            self.pane.show_now(row)
         self._bindings_changed()
         self.action_read()
 
@@ -410,6 +460,21 @@ class MainScreen(Screen):
             return
         if self.focused is not articles:
             articles.focus()
+            return
+        self._step_back()
+
+    def _step_back(self) -> None:
+        """Esc in the list: clear the search, else the quick filters, else back to All."""
+        view = self.view
+        if view.search.text:
+            self.query_one(SearchBar).clear()
+        elif view.filters != Filters():
+            self.action_clear_filters()
+        elif not isinstance(view.choice, All):
+            self._change_view(replace(view, choice=All()))
+            topics = self.query_one(TopicList)
+            topics.chosen = All()
+            topics.highlighted = 0
 
     def action_raw(self) -> None:
         from reader.screens.raw import RawScreen
@@ -425,11 +490,21 @@ class MainScreen(Screen):
     # sorting, filtering, searching, topics ----------------------------------------------
 
     def _change_view(self, view: View, **load) -> None:
+        """Show another view: from its top (only a refresh of the same view keeps the cursor)."""
+        load.setdefault("keep_cursor", False)
         self.load_ids(view=view, **load)
 
     def action_quality_step(self, step: int) -> None:
         """Raise (+10) or lower (-10) the minimum quality."""
         self._change_view(replace(self.view, filters=self.view.filters.quality_step(step)))
+
+    def action_toggle_unscored(self) -> None:
+        filters = self.view.filters
+        self._change_view(replace(self.view, filters=replace(filters, hide_unscored=not filters.hide_unscored)))
+
+    def action_toggle_read_shown(self) -> None:
+        filters = self.view.filters
+        self._change_view(replace(self.view, filters=replace(filters, hide_read=not filters.hide_read)))
 
     def action_toggle_unpublished(self) -> None:
         filters = self.view.filters
@@ -469,7 +544,7 @@ class MainScreen(Screen):
             # the same articles): the list stays, only its marks change.
             self.list_pane.keep_list(view)
             return
-        self.load_ids(counts=False, view=view)
+        self._change_view(view, counts=False)
 
     @on(SearchBar.Done)
     def _search_done(self, event: SearchBar.Done) -> None:
@@ -489,7 +564,7 @@ class MainScreen(Screen):
     def _topic(self, event: TopicList.Chosen) -> None:
         self.pane.history.clear()
         self.articles.focus()
-        self._change_view(replace(self.view, choice=event.choice), keep=None)
+        self._change_view(replace(self.view, choice=event.choice))
         if self.has_class("-narrow"):
             self.set_class(False, "-show-topics")
 

@@ -114,7 +114,8 @@ def where(query: Query | None, known: Known, prefix_last: bool = False) -> Where
 def select(columns: str, query: Query | None, known: Known, sort: str | None, reverse: bool, prefix_last: bool) -> Plan:
     """The statement listing ``columns`` of the matching articles, in order."""
     w = where(query, known, prefix_last)
-    sort = sort or (query.sort if query else None)
+    if sort is None and query is not None and query.sort is not None:
+        sort, reverse = query.sort, reverse != query.reverse  # the query's own sort:-date
     if sort is None and w.match is not None and columns == "a.id" and w.fts_only:
         # Free words (and topics), best match first: FTS5 alone ranks its
         # matches in less than half the time of a join with the articles table.

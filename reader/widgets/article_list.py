@@ -133,6 +133,7 @@ class ArticleList(ScrollView, can_focus=True):
         the count are the whole list's, and finish() brings the rest.
         """
         on_screen = self.cursor - int(self.scroll_offset.y)  # where the cursor sits now
+        old, cursor = self._ids, self.cursor
         self._ids = ids
         self._length = max(len(ids), length or 0)
         self._rows.clear()
@@ -142,7 +143,7 @@ class ArticleList(ScrollView, can_focus=True):
             try:
                 target = ids.index(keep)
             except ValueError:
-                target = min(self.cursor, max(0, len(ids) - 1))
+                target = _neighbour(old, cursor, ids)
         self.set_reactive(ArticleList.cursor, max(0, min(target, len(ids) - 1)))
         if keep is not None and 0 <= on_screen < max(1, self.size.height):
             # The same article stays on the same screen line (a live update
@@ -333,3 +334,15 @@ class ArticleList(ScrollView, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         self.virtual_size = Size(self.scrollable_content_region.width, self._length)
         self._scroll_to_cursor()
+
+
+def _neighbour(old: array[int], cursor: int, ids: array[int]) -> int:
+    """Where the cursor goes when the article under it has left the list:
+    to the next article of the old list still in the new one, else the
+    one before it, else the same line."""
+    if cursor < len(old):
+        present = set(ids)
+        for index in (*range(cursor + 1, len(old)), *range(cursor - 1, -1, -1)):
+            if old[index] in present:
+                return ids.index(old[index])
+    return min(cursor, max(0, len(ids) - 1))

@@ -14,6 +14,7 @@ from array import array
 from functools import partial
 from typing import Callable
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -28,7 +29,7 @@ from reader.screens.loading import ListRequest, load_list
 from reader.store import StoreError
 from reader.services import Services
 from reader.text import clean
-from reader.view import View
+from reader.view import All, Filters, View
 from reader.widgets.article_list import ArticleList
 from reader.widgets.search import SearchBar
 
@@ -51,7 +52,8 @@ class ListPane(Vertical):
         self.clock = services.clock
         self.history = services.history
         self.searched = searched
-        self.view = View()  # what the list shows (or is loading): the screen changes it through show()
+        # what the list shows (or is loading): the screen changes it through show()
+        self.view = View(filters=Filters.from_config(services.config))
         self.indexing = indexing
         self.loads = 0  # list loads asked for: only the newest one's results are shown
         self._requested_plan = None  # what the newest load runs (Library.plan); None when unknown or failed
@@ -145,15 +147,23 @@ class ListPane(Vertical):
             if yes:
                 self.mark_all_read(asked)
 
-        self.app.push_screen(Confirm(f"Mark all {count:,} articles in “{self.view.label()}” read?"), answered)
+        self.app.push_screen(Confirm(mark_all_question(self.view, count)), answered)
 
     def ask_to_save_search(self) -> None:
-        """Ask for a name, then save the view's search under it (w)."""
+        """Ask for a name, then save the whole view under it (w): the
+        sidebar's choice, the search, the filters and the sort."""
         from reader.screens.ask import AskName
 
-        text = self.view_query().text.strip() if self.view.search.text else ""
-        if not text or self.state is None:
-            self.notify("Search first (/), then save the search with w.", severity="warning")
+        if self.state is None:
+            self.notify("Searches cannot be saved: there is no state file.", severity="warning")
+            return
+        try:
+            text = self.view.saved_text()
+        except ValueError as exc:
+            self.notify(f"This view cannot be saved: {exc}", severity="warning")
+            return
+        if not text:
+            self.notify("Choose a topic, search (/) or filter first, then save the view with w.", severity="warning")
             return
 
         def named(name: str | None) -> None:
@@ -289,9 +299,10 @@ class ListPane(Vertical):
             return  # a newer list is on its way
         articles = self.articles
         keep = event.keep
-        if keep is None and event.keep_cursor and articles.count:
-            row = articles.current_row
-            keep = row.id if row else None
+        if keep is None and event.keep_cursor and articles.count and articles.cursor < len(articles.ids):
+            # By id, not by row: the article under the cursor may be gone from
+            # the index (its file deleted), and then its neighbour takes its place.
+            keep = articles.ids[articles.cursor]
         articles.empty_text = "Indexing articles…" if self.indexing() else "No articles here."
         articles.set_ids(event.ids, keep, event.length)
         self.header()
@@ -307,9 +318,19 @@ class ListPane(Vertical):
             self.header()
 
     def header(self) -> None:
-        """Write the line above the list again."""
-        header = self.view.header(self.articles.count, self.indexing(), self.config)
-        self.query_one("#list-header", Static).update(header, layout=False)  # one line, fixed size
+        """Write the line above the list again (two when the filters need a line of their own)."""
+        widget = self.query_one("#list-header", Static)
+        width = widget.content_region.width
+        lines = self.view.header(self.articles.count, self.indexing(), self.config, width if width > 0 else None)
+        two = len(lines) > 1
+        if two != widget.has_class("-two-lines"):
+            widget.set_class(two, "-two-lines")
+            widget.update(Text("\n").join(lines))
+        else:
+            widget.update(Text("\n").join(lines), layout=False)  # same size: no layout
+
+    def on_resize(self) -> None:
+        self.header()
 
     def progress(self, done: int, total: int) -> None:
         """A refresh has read ``done`` of ``total`` files (the bar shows for big ones)."""
@@ -322,3 +343,17 @@ class ListPane(Vertical):
     def progress_done(self) -> None:
         self.query_one("#progress").display = False
         self.header()
+
+
+def mark_all_question(view: View, count: int) -> str:
+    """What A asks: the view named exactly, the count with the right noun."""
+    noun = "article" if count == 1 else "articles"
+    words = [f"Mark {count:,} {noun}"]
+    if not isinstance(view.choice, All):
+        words.append(f"in '{view.label()}'")
+    if view.search.text.strip():
+        words.append(f"matching '{clean(view.search.text.strip())}'")
+    filters = view.filters.text()
+    if filters:
+        words.append(f"with {filters}")
+    return " ".join(words) + " read?"
