@@ -126,10 +126,11 @@ class ReaderApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "quit":
             from reader.screens.help import HelpScreen
+            from reader.screens.problems import ProblemsScreen
             from reader.screens.raw import RawScreen
 
             # On these screens q closes the screen (their own binding), not the app.
-            return not isinstance(self.screen, (HelpScreen, RawScreen))
+            return not isinstance(self.screen, (HelpScreen, RawScreen, ProblemsScreen))
         return True
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -142,6 +143,11 @@ class ReaderApp(App[None]):
                 ("copy_link", "Copy article link", "Copy the highlighted article's link (y)"),
                 ("raw", "Show raw front matter", "Every field of the article's file (i)"),
                 ("toggle_topics", "Show or hide topics", "The topic sidebar (t)"),
+                ("problems", "Problems", "Files that could not be read, and field warnings (!)"),
+                ("toggle_read_shown", "Hide or show read articles", "Only the unread articles of this view (#)"),
+                ("toggle_unscored", "Hide or show unscored articles", "Articles with no quality score (U)"),
+                ("pipe", "Pipe article to a command", "Send its Markdown to the config's pipe command (|)"),
+                ("open_and_next", "Open in browser and go to next unread", "Marks the article read (O)"),
                 ("read", "Read article", "Show the highlighted article full screen (Enter)"),
                 ("back", "Back", "Back to the previous article or the list (Esc)"),
             ):

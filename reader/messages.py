@@ -65,6 +65,14 @@ class SidebarCounted(Message):
 
 
 @dataclass
+class ProblemsCounted(Message):
+    """The files that could not be read, and the warnings, after a refresh."""
+
+    problems: list = field(default_factory=list)
+    """Every problem (reader.model.Problem), as `reader check` lists them."""
+
+
+@dataclass
 class StoreFailed(Message):
     """A worker's question to the store failed (the screen decides what that means)."""
 

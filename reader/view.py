@@ -226,7 +226,9 @@ class View:
         first, last = _ORDERS[sort]
         return last if self.reverse else first
 
-    def header(self, count: int, indexing: bool = False, config: Config | None = None, width: int | None = None) -> list[Text]:
+    def header(
+        self, count: int, indexing: bool = False, config: Config | None = None, width: int | None = None, problems: str = ""
+    ) -> list[Text]:
         """The lines above the list: what is shown, how many, in what order,
         the search and the filters; the filters on a line of their own when
         one line of ``width`` cells would cut them."""
@@ -238,6 +240,8 @@ class View:
             text.append(clean(self.search.text))
         if indexing:
             text.append("  · indexing…", style="italic")
+        if problems:
+            text.append(f"  ⚠ {problems} (!)", style="bold red")
         filters = self.filters.text()
         if not filters:
             return [text]

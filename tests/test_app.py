@@ -610,13 +610,20 @@ async def test_o_refuses_links_that_are_not_http(tmp_path: Path, browser: Browse
     browser.assert_not_started()
 
 
-async def test_y_copies_the_link(seeds: Path, tmp_path: Path, browser: Browser, notices) -> None:
+async def test_y_copies_the_link(seeds: Path, tmp_path: Path, browser: Browser, notices, monkeypatch: pytest.MonkeyPatch) -> None:
+    # No clipboard tool here: the link goes to the terminal's clipboard, and the notice says only that.
+    empty = tmp_path / "no-tools"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     app = build(seeds, tmp_path, browser)
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
         await press(pilot, "y")
         assert app.clipboard == TOP_URL
-        assert ("information", "Link copied", TOP_URL) in said(notices)
+        assert any(title == "Link sent to the terminal's clipboard (OSC 52)" for _, title, _ in said(notices))
+        assert not any(title == "Link copied" for _, title, _ in said(notices))
     browser.assert_not_started()
 
 

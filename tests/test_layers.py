@@ -14,6 +14,7 @@ from conftest import ROOT
 CORE = [
     "reader.model", "reader.parse", "reader.yamldata", "reader.store", "reader.query", "reader.links",
     "reader.config", "reader.render", "reader.state", "reader.view", "reader.watch", "reader.cli",
+    "reader.pipe", "reader.clipboard", "reader.layout",
 ]
 
 

@@ -119,3 +119,81 @@ async def test_a_star_is_drawn_and_taken_off_the_row_at_once(seeds: Path, tmp_pa
         await settle(pilot)
         assert "★" not in line_of(app, row.id)
         assert not app.state.is_starred(key(app, row))
+
+
+# -- hand-off keys ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from helpers_app import Browser
+
+    return Browser(tmp_path, monkeypatch)
+
+
+async def test_O_opens_the_link_marks_the_article_read_and_goes_to_the_next_unread(seeds: Path, tmp_path: Path, browser) -> None:
+    app = build(seeds, tmp_path, browser, watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        articles = article_list(app)
+        rows = [row for row, _ in listed(app)]
+        await press(pilot, "j", "m", "k")  # the second read by hand: O skips it
+        await press(pilot, "O")
+        assert browser.wait_for(1) == [[rows[0].url]]
+        assert app.state.is_read(key(app, rows[0]))
+        assert articles.cursor == 2  # the next unread
+
+
+async def test_pipe_sends_the_articles_markdown_to_the_configured_command(seeds: Path, tmp_path: Path) -> None:
+    import sys
+
+    out = tmp_path / "piped.md"
+    command = f"{sys.executable} -c \"import sys; open(sys.argv[1], 'w').write(sys.stdin.read())\" {out}"
+    app = unwatched(seeds, tmp_path, config=Config(pipe=command))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        title = pane(app).article.title
+        await press(pilot, "|")
+        await wait_until(pilot, lambda: out.exists() and out.read_text(encoding="utf-8").strip() != "")
+        assert out.read_text(encoding="utf-8").startswith(f"# {title}")
+
+
+# -- problems ----------------------------------------------------------------------------------
+
+
+async def test_a_file_that_breaks_while_the_app_runs_is_told_counted_and_listed(seeds: Path, tmp_path: Path, notices) -> None:
+    from reader.screens.problems import ProblemsScreen
+
+    app = build(seeds, tmp_path)  # watching the folder
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "⚠" not in header(app)
+        before = len(listed(app))
+        victim = sorted(seeds.glob("*.md"))[3]
+        victim.write_text("---\ntitle: [unclosed\n---\nbody\n", encoding="utf-8")
+        await wait_until(pilot, lambda: "⚠ 1 skipped (!)" in header(app), what="the header never counted the problem")
+        await settle(pilot)
+        assert len(listed(app)) == before - 1
+        told = [n for n in notices if n.title == "A file could not be read"]
+        assert len(told) == 1 and told[0].message.startswith(f"{victim.name}:")
+        await press(pilot, "!")
+        assert isinstance(app.screen, ProblemsScreen)
+        text = str(app.screen.query_one("#problems-list").render())
+        assert text.startswith(f"{victim.name}:2: skipped: ") or text.startswith(f"{victim.name}:")
+        # Mended while the list is open: the list follows.
+        victim.write_text("---\ntitle: Mended\n---\nbody\n", encoding="utf-8")
+        await wait_until(pilot, lambda: "Every file was read" in str(app.screen.query_one("#problems-list").render()))
+        await press(pilot, "q")  # closes the list, not the app
+        assert not isinstance(app.screen, ProblemsScreen) and app.is_running
+        await wait_until(pilot, lambda: "⚠" not in header(app))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 35)])
+async def test_the_footer_shows_the_help_key_at_80_columns(seeds: Path, tmp_path: Path, size) -> None:
+    from helpers_app import screen_lines
+
+    app = unwatched(seeds, tmp_path)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        footer = screen_lines(app)[-1]
+        assert "? Keys" in footer and "q Quit" in footer

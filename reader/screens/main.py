@@ -30,6 +30,7 @@ from reader.messages import (
     IndexRefreshed,
     ListLoaded,
     MarksChanged,
+    ProblemsCounted,
     SearchSaved,
     SidebarCounted,
     StoreFailed,
@@ -75,9 +76,12 @@ class MainScreen(Screen):
     ESCAPE_TO_MINIMIZE = False  # escape is "back": through the history first
     BINDINGS = [
         Binding("o", "open_link", "Open", id="open", tooltip="Open the article's link in the browser"),
+        Binding("O", "open_and_next", "Open, next", id="open.next", tooltip="Open the link in the browser, mark the article read, go to the next unread", show=False),
         Binding("y", "copy_link", "Copy link", id="copy", tooltip="Copy the article's link", show=False),
+        Binding("vertical_line", "pipe", "Pipe", id="pipe", tooltip="Send the article's Markdown to a command (the config's pipe)", show=False),
         Binding("i", "raw", "Raw", id="raw", tooltip="Show every field of the article's front matter", show=False),
         Binding("t", "toggle_topics", "Topics", id="topics", tooltip="Show or hide the topic list"),
+        Binding("exclamation_mark", "problems", "Problems", id="problems", tooltip="Files that could not be read, and field warnings", show=False),
         # A priority binding runs while the app reads its keys, before it hands
         # the next ones on: keys typed in a burst after `/` reach the search bar.
         Binding("slash", "search", "Search", id="search", tooltip="Search with the query language", priority=True),
@@ -94,9 +98,9 @@ class MainScreen(Screen):
         Binding("w", "save_search", "Save search", id="search.save", tooltip="Save the current search under a name", show=False),
         Binding("n", "next_unread(1)", "Next unread", id="next_unread", tooltip="Next unread article", show=False),
         Binding("N", "next_unread(-1)", "Previous unread", id="previous_unread", tooltip="Previous unread article", show=False),
-        Binding("s", "cycle_sort", "Sort", id="sort", tooltip="Sort by quality, date, heat, title"),
+        Binding("s", "cycle_sort", "Sort", id="sort", tooltip="Sort by quality, date, heat, title", show=False),
         Binding("S", "reverse_sort", "Reverse", id="sort.reverse", tooltip="Reverse the sort", show=False),
-        Binding("escape,backspace", "back", "Back", id="back", tooltip="Back to the previous article, or to the list"),
+        Binding("escape,backspace", "back", "Back", id="back", tooltip="Back to the previous article, or to the list", show=False),
         *[
             Binding(str(n), f"follow({n})", f"Related {n}", id=f"related.{n}", tooltip=f"Follow related link {n}", show=False)
             for n in range(1, 10)
@@ -118,13 +122,15 @@ class MainScreen(Screen):
         self._bindings_had: bool | None = None  # whether keys on "this article" had one, at the last footer refresh
         self._recount = None  # the timer that recounts the sidebar after marks changed
         self._dwell = None  # with mark_read = "dwell": the timer that marks the shown article read
+        self._problems: list | None = None  # the library's problems at the last refresh (None before the first)
+        self._skipped: set[tuple[str, str]] = set()  # the files skipped then, to tell of new ones
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
             yield TopicList(id="topics")
             yield ListPane(self.services, self._search_changed, lambda: self.refresher.running, id="list-pane")
             yield ArticleView(self.library, self.clock, id="article")
-        yield Footer()
+        yield Footer(compact=True)  # every key shown, ? Keys too, at 80 columns
 
     @property
     def list_pane(self) -> ListPane:
@@ -351,6 +357,7 @@ class MainScreen(Screen):
         if event.changed:
             self.articles.forget_rows()
             self.load_ids()
+        self._count_problems()
         if self.watch_files:
             self.refresher.watch(self.app.is_running)
 
@@ -402,8 +409,45 @@ class MainScreen(Screen):
         if not url:
             self.notify("This article has no link.", severity="warning")
             return
-        self.app.copy_to_clipboard(url)
-        self.notify(clean(url), title="Link copied")
+        self.app.copy_text(url)
+
+    def action_open_and_next(self) -> None:
+        """Open the article's link in the browser, mark it read and move to the next unread (O)."""
+        url = self.pane.link()
+        problem = refusal(url)
+        if problem is not None:
+            self.notify(problem, severity="error")
+            return
+        row = self.pane.row
+        self.app.open_url(url or "")
+        if row is not None and self.state is not None:
+            self.list_pane.change_marks(row, lambda marks: replace(marks, read=True))
+        if not self.reading:
+            failed = self.list_pane.next_unread(1)
+            if failed:
+                self.notify(failed, timeout=2)
+
+    def action_pipe(self) -> None:
+        """Send the article as Markdown to the config's pipe command (|), asking for one when none is set."""
+        from reader.pipe import article_markdown
+
+        pane = self.pane
+        pane.flush()
+        article = pane.article
+        if article is None:
+            self.notify("The article is still loading." if pane.fetching else "No article to send.", severity="warning")
+            return
+        text = article_markdown(article)
+        if self.config.pipe:
+            self.app.pipe_text(self.config.pipe, text)
+            return
+        from reader.screens.ask import AskName
+
+        def chosen(command: str | None) -> None:
+            if command:
+                self.app.pipe_text(command, text)
+
+        self.app.push_screen(AskName("Send the article's Markdown to the command (no shell; set pipe in the config to skip this):", "less"), chosen)
 
     def action_follow(self, number: int) -> None:
         url, problem = self.pane.related_link(number)
@@ -475,6 +519,48 @@ class MainScreen(Screen):
             topics = self.query_one(TopicList)
             topics.chosen = All()
             topics.highlighted = 0
+
+    # problems ---------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="problems")
+    def _count_problems(self) -> None:
+        try:
+            problems = self.library.problems()
+        except StoreError:
+            return
+        self.post_message(ProblemsCounted(problems))
+
+    @on(ProblemsCounted)
+    def _problems_counted(self, event: ProblemsCounted) -> None:
+        from reader.screens.problems import ProblemsScreen, problem_line
+
+        problems = event.problems
+        skipped = [p for p in problems if p.skipped]
+        new = [p for p in skipped if (p.path, p.reason) not in self._skipped]
+        if new and self._problems is not None:  # (not at start: the header says so)
+            first = problem_line(new[0], self.library.roots)
+            more = f" (and {len(new) - 1} more)" if len(new) > 1 else ""
+            self.notify(f"{first.plain}{more}; ! lists every problem", title="A file could not be read", severity="warning", timeout=8)
+        self._skipped = {(p.path, p.reason) for p in skipped}
+        self._problems = problems
+        warnings = len(problems) - len(skipped)
+        parts = ([f"{len(skipped):,} skipped"] if skipped else []) + ([f"{warnings:,} warning{'' if warnings == 1 else 's'}"] if warnings else [])
+        self.list_pane.problems = ", ".join(parts)
+        self.list_pane.header()
+        for screen in self.app.screen_stack:
+            if isinstance(screen, ProblemsScreen):
+                screen.show(problems)
+
+    def action_problems(self) -> None:
+        from reader.screens.problems import ProblemsScreen
+
+        if self._problems is None:
+            try:
+                self._problems = self.library.problems()
+            except StoreError as exc:
+                self.notify(f"The problems could not be read: {clean(str(exc))}", severity="error")
+                return
+        self.app.push_screen(ProblemsScreen(self._problems, list(self.library.roots)))
 
     def action_raw(self) -> None:
         from reader.screens.raw import RawScreen
@@ -584,6 +670,6 @@ class MainScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "search" and isinstance(self.focused, Input):
             return False  # a `/` typed into the search bar (or any field) is text
-        if action in ("open_link", "copy_link", "raw", "follow"):
+        if action in ("open_link", "copy_link", "raw", "follow", "open_and_next", "pipe"):
             return self.pane.has_article
         return True

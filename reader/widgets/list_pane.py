@@ -59,6 +59,7 @@ class ListPane(Vertical):
         self._requested_plan = None  # what the newest load runs (Library.plan); None when unknown or failed
         self._planned: tuple[View, object] | None = None  # the last view planned, and its plan
         self._writing: dict[int, int] = {}  # rows with changes of marks still being written, and how many
+        self.problems = ""  # the library's problems in a few words ("1 skipped"), for the header; "" when none
 
     def compose(self) -> ComposeResult:
         yield SearchBar(self.searched, self.history, id="search")
@@ -321,7 +322,7 @@ class ListPane(Vertical):
         """Write the line above the list again (two when the filters need a line of their own)."""
         widget = self.query_one("#list-header", Static)
         width = widget.content_region.width
-        lines = self.view.header(self.articles.count, self.indexing(), self.config, width if width > 0 else None)
+        lines = self.view.header(self.articles.count, self.indexing(), self.config, width if width > 0 else None, self.problems)
         two = len(lines) > 1
         if two != widget.has_class("-two-lines"):
             widget.set_class(two, "-two-lines")
