@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -31,6 +32,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("Enter on a related link", "follow it"),
             ("o", "open the article's link in the browser"),
             ("y", "copy the article's link"),
+            ("l", "the article's links (body [1] … and related): follow, open (o) or copy (y)"),
             ("i", "show every front-matter field (raw)"),
         ],
     ),
@@ -65,7 +67,11 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
 ]
 
 
+STACKED_BELOW = 60  # cells: narrower than this, each key stands above what it does
+
+
 def help_table() -> Table:
+    """The keys beside what they do, a section after another."""
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
@@ -78,18 +84,62 @@ def help_table() -> Table:
     return table
 
 
+def help_stacked() -> Text:
+    """The keys, each above what it does (indented): for narrow screens."""
+    text = Text()
+    for index, (section, keys) in enumerate(KEYS):
+        if index:
+            text.append("\n")
+        text.append(section, style="bold underline")
+        for key, what in keys:
+            text.append("\n" + key, style="bold")
+            text.append("\n  " + what)
+        text.append("\n")
+    return text
+
+
+class HelpText:
+    """The table where it fits, the keys stacked above their meaning where
+    it would leave the meaning no room."""
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if options.max_width < 1:
+            return
+        yield help_table() if options.max_width >= STACKED_BELOW else help_stacked()
+
+
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss", "Close", id="help.close", tooltip="Close the help"),
         Binding("j,down", "scroll(1)", "Down", id="help.down", tooltip="Scroll down", show=False),
         Binding("k,up", "scroll(-1)", "Up", id="help.up", tooltip="Scroll up", show=False),
+        Binding("g,home", "top", "Top", id="help.top", tooltip="Top of the help", show=False),
+        Binding("G,end", "bottom", "Bottom", id="help.bottom", tooltip="End of the help", show=False),
+        Binding("ctrl+d", "page(0.5)", "Half page down", id="help.half_down", tooltip="Half a page down", show=False),
+        Binding("ctrl+u", "page(-0.5)", "Half page up", id="help.half_up", tooltip="Half a page up", show=False),
+        Binding("pagedown,ctrl+f,space", "page(1)", "Page down", id="help.page_down", tooltip="A page down", show=False),
+        Binding("pageup,ctrl+b", "page(-1)", "Page up", id="help.page_up", tooltip="A page up", show=False),
     ]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
             yield Static(Text("reader: keys", style="bold"), id="help-title")
-            yield Static(help_table())
+            yield Static(HelpText(), id="help-keys")
             yield Static(Text("Esc, q or ? closes this.", style="dim"), id="help-foot")
 
+    @property
+    def box(self) -> VerticalScroll:
+        return self.query_one("#help-box", VerticalScroll)
+
     def action_scroll(self, lines: int) -> None:
-        self.query_one("#help-box", VerticalScroll).scroll_relative(y=lines, animate=False)
+        self.box.scroll_relative(y=lines, animate=False)
+
+    def action_top(self) -> None:
+        self.box.scroll_home(animate=False)
+
+    def action_bottom(self) -> None:
+        self.box.scroll_end(animate=False)
+
+    def action_page(self, pages: float) -> None:
+        box = self.box
+        self.box.scroll_relative(y=round(max(1, box.scrollable_content_region.height) * pages), animate=False)

@@ -1,17 +1,73 @@
 """The topic sidebar: All, Unread, Starred, the saved searches and every
-topic, each with its article count."""
+topic, each with its article count.
+
+As wide as its longest entry needs, up to CAP columns (reader.tcss keeps it
+under 30% of the screen too); a name that does not fit wraps instead of
+being cut. Counts (counts()): bare totals while no article is read, then
+unread/total on All and every topic, so a bare number never stands for
+either."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len, chop_cells
 from rich.text import Text
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from reader.view import All, Choice, Topic, choice_label
+from reader.view import All, Choice, Topic, Unread, choice_label
+
+CAP = 32  # the sidebar's widest, its border and padding included
+MOST_LINES = 3  # a name wrapped over more lines is cut at the end of the last
+
+
+def counts(
+    total: int,
+    topics: list[tuple[str, int, float | None]],
+    unread: dict[str, int] | None,
+    views: list[tuple[Choice, int]] | None = None,
+) -> tuple[str, list[str]]:
+    """The numbers shown beside All and beside each topic.
+
+    Without marks (no state file, or no article read) a bare total, which is
+    then also the unread count; once any article is read, ``unread/total``
+    on All and on every topic (``0/2`` for a topic read through), so a bare
+    number never has to be guessed at. ``unread`` maps a casefolded topic to
+    its unread count (a topic with none unread is absent)."""
+    bare = (str(total), [str(count) for _, count, _ in topics])
+    if unread is None:
+        return bare
+    left = [unread.get(name.casefold(), 0) for name, _, _ in topics]
+    unread_all = next((n for choice, n in views or [] if isinstance(choice, Unread)), None)
+    read_any = (unread_all is not None and unread_all < total) or any(
+        n < count for n, (_, count, _) in zip(left, topics)
+    )
+    if not read_any:
+        return bare
+    shown_all = f"{unread_all}/{total}" if unread_all is not None else str(total)
+    return shown_all, [f"{n}/{count}" for n, (_, count, _) in zip(left, topics)]
+
+
+def _wrap(name: str, width: int) -> list[str]:
+    """``name`` over lines of at most ``width`` cells, broken between words
+    (a word longer than a line is cut into pieces)."""
+    lines: list[str] = []
+    line = ""
+    for word in name.split(" "):
+        pieces = chop_cells(word, width) if cell_len(word) > width else [word]
+        for piece in pieces:
+            joined = f"{line} {piece}" if line else piece
+            if cell_len(joined) <= width:
+                line = joined
+            else:
+                lines.append(line)
+                line = piece
+    lines.append(line)
+    return [text for text in lines if text] or [""]
 
 
 class TopicList(OptionList):
@@ -37,6 +93,7 @@ class TopicList(OptionList):
         self.chosen: Choice = All()
         self._data: tuple = ()
         self._width = 0
+        self._labels: list[tuple[str, str]] = []  # (name, number) of each entry, to measure
 
     @property
     def topic_counts(self) -> list[tuple[str, int]]:
@@ -58,19 +115,33 @@ class TopicList(OptionList):
         """
         self._data = (total, topics, unread, views)
         self._width = self.size.width
-        width = max(8, self.size.width - 4)
+        width = max(1, self.scrollable_content_region.width)
         at = self.highlighted
         highlighted = self.entries[at] if at is not None and at < len(self.entries) else self.chosen
         views = views or []
+        all_number, numbers = counts(total, topics, unread, views)
         self.entries = [All(), *(choice for choice, _ in views), *(Topic(name) for name, _, _ in topics)]
-        options = [Option(self._label("All", str(total), width), id="all")]
-        options += [Option(self._label(choice_label(choice), str(count), width, style="italic")) for choice, count in views]
-        for name, count, _ in topics:
-            left = (unread or {}).get(name.casefold(), count) if unread is not None else count
-            number = str(count) if left == count else f"{left}/{count}"
-            options.append(Option(self._label(choice_label(Topic(name)), number, width)))
+        labels = [("All", all_number, "")]
+        labels += [(choice_label(choice), str(count), "italic") for choice, count in views]
+        labels += [(choice_label(Topic(name)), number, "") for (name, _, _), number in zip(topics, numbers)]
+        wanted = self._natural_width()
+        self._labels = [(name, number) for name, number, _ in labels]
+        options = [Option(self._label(name, number, width, style), id="all" if not at else None) for at, (name, number, style) in enumerate(labels)]
         self.set_options(options)
         self.highlighted = self.entries.index(highlighted) if highlighted in self.entries else 0
+        if self._natural_width() != wanted:
+            self.refresh(layout=True)  # the sidebar takes the width its entries need
+
+    def _natural_width(self) -> int:
+        """The cells the widest entry needs: its name, a space and its number."""
+        return max((cell_len(name) + 1 + cell_len(number) for name, number in self._labels), default=12)
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        """As wide as the widest entry, up to the CAP (with width: auto)."""
+        width = self._natural_width()
+        if len(self._labels) > container.height:
+            width += self.styles.scrollbar_size_vertical  # the scrollbar takes its cells from the names
+        return max(1, min(width, CAP - self.styles.gutter.width))
 
     def on_resize(self) -> None:
         if self._data and self.size.width != self._width:
@@ -78,9 +149,24 @@ class TopicList(OptionList):
 
     @staticmethod
     def _label(name: str, number: str, width: int, style: str = "") -> Text:
-        label = Text(name, style=style)
-        label.truncate(max(1, width - len(number) - 1), overflow="ellipsis")
-        label.append(" " * max(1, width - label.cell_len - len(number)))
+        """``name`` with ``number`` at the right edge of ``width`` cells; a
+        name too long for the line wraps (the number on its last line)."""
+        room = width - cell_len(number) - 1
+        if cell_len(name) <= room:
+            lines = [name]
+        else:
+            lines = _wrap(name, max(1, width - 1))
+            if len(lines) > MOST_LINES:
+                lines = lines[:MOST_LINES]
+                lines[-1] = chop_cells(lines[-1], max(1, width - 2))[0] + "…"
+            lines = [lines[0], *(" " + line for line in lines[1:])]  # the rest indented
+            if cell_len(lines[-1]) > room:
+                lines.append("")  # the number on a line of its own
+        label = Text(style=style)
+        for line in lines[:-1]:
+            label.append(line + "\n")
+        label.append(lines[-1])
+        label.append(" " * max(1, width - cell_len(lines[-1]) - cell_len(number)))
         label.append(number, style="dim")
         return label
 
