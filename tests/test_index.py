@@ -882,3 +882,9 @@ def test_the_cache_keeps_the_query_planners_figures(tmp_path):
         write(lib_dir, "new.md", article("Later", quality=99))
         library.refresh()  # figures refreshed (PRAGMA optimize), nothing breaks
         assert [r.title for r in library.search(parse_query("quality:>=29"))] == ["Later", "Note 29"]
+
+
+def test_sort_minus_in_a_query_is_the_other_way_round(news):
+    assert titles(news.search(parse_query("sort:-date"))) == titles(news.search(sort="date", reverse=True))
+    # S on top of it turns it back
+    assert titles(news.search(parse_query("sort:-date"), reverse=True)) == titles(news.search(sort="date"))

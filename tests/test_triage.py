@@ -11,6 +11,7 @@ import pytest
 from conftest import SEEDS
 from helpers_app import article_list, build, header, listed, main_screen, pane, press, settle, wait_until
 from reader.config import Config
+from reader.view import Topic
 
 
 @pytest.fixture
@@ -197,3 +198,166 @@ async def test_the_footer_shows_the_help_key_at_80_columns(seeds: Path, tmp_path
         await settle(pilot)
         footer = screen_lines(app)[-1]
         assert "? Keys" in footer and "q Quit" in footer
+
+
+# -- views that stay put ---------------------------------------------------------------------
+
+
+def numbered(folder: Path, count: int) -> list[Path]:
+    from conftest import article, write
+
+    return [
+        write(folder, f"{n:02d}.md", article(f"Article {n:02d}", quality=90 - n, webUrl=f"https://news.example/{n}", body=f"Body of {n}."))
+        for n in range(count)
+    ]
+
+
+async def test_the_article_read_full_screen_stays_while_files_change(tmp_path: Path, browser) -> None:
+    from conftest import article, write
+
+    folder = tmp_path / "news"
+    numbered(folder, 30)
+    app = build(folder, tmp_path, browser)  # watching
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "j", "j", "j", "enter")
+        reading = pane(app).row
+        assert reading.title == "Article 03"
+        # A new best article arrives, another changes: the list under the reader moves.
+        write(folder, "new.md", article("Brand new", quality=99, webUrl="https://news.example/new"))
+        write(folder, "05.md", article("Article 05 again", quality=20, webUrl="https://news.example/5"))
+        await wait_until(pilot, lambda: "Brand new" in [row.title for row, _ in listed(app)], what="the list never refreshed")
+        await settle(pilot)
+        assert pane(app).row.title == "Article 03" and main_screen(app).reading
+        await press(pilot, "o")
+        assert browser.wait_for(1) == [["https://news.example/3"]]
+        await press(pilot, "escape")
+        assert article_list(app).current_row.title == "Article 03"  # the cursor on it, in the new list
+        assert pane(app).row.title == "Article 03"
+
+
+async def test_deleting_the_highlighted_file_moves_the_cursor_to_its_neighbour(tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    files = numbered(folder, 30)
+    app = build(folder, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, *["j"] * 12)
+        articles = article_list(app)
+        line = articles.cursor - int(articles.scroll_offset.y)
+        assert articles.current_row.title == "Article 12"
+        files[12].unlink()
+        await wait_until(pilot, lambda: len(articles.ids) == 29, what="the deletion was never seen")
+        await settle(pilot)
+        assert articles.current_row.title == "Article 13"
+        assert articles.cursor - int(articles.scroll_offset.y) == line  # on the same screen line
+        assert pane(app).row.title == "Article 13"
+
+
+async def test_a_new_view_starts_at_its_top(tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    numbered(folder, 60)
+    app = unwatched(folder, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        articles = article_list(app)
+        await press(pilot, "G")
+        assert articles.cursor == 59
+        for keys in (("slash", "a", "r", "t", "i", "c", "l", "e", "enter"), ("escape",), ("s",), ("plus",), ("x",)):
+            await press(pilot, "G")
+            await press(pilot, *keys)
+            assert articles.cursor == 0 and int(articles.scroll_offset.y) == 0, keys
+
+
+async def test_escape_in_the_list_steps_back_one_layer_at_a_time(seeds: Path, tmp_path: Path) -> None:
+    app = unwatched(seeds, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        total = len(listed(app))
+        screen = main_screen(app)
+        await press(pilot, "shift+tab")  # the topics
+        await press(pilot, "end", "enter")  # the last topic
+        topic = screen.view.choice
+        assert isinstance(topic, Topic)
+        await press(pilot, "plus")
+        await press(pilot, "slash", "r", "o", "b", "o", "t", "enter")
+        assert screen.view.search.text == "robot" and screen.view.filters.min_quality == 10
+        await press(pilot, "escape")
+        assert screen.view.search.text == "" and screen.view.filters.min_quality == 10 and screen.view.choice == topic
+        assert app.screen.query_one("#search-input").value == ""
+        await press(pilot, "escape")
+        assert screen.view.filters.min_quality is None and screen.view.choice == topic
+        await press(pilot, "escape")
+        assert header(app).startswith("All · ") and len(listed(app)) == total
+        await press(pilot, "escape")  # nothing left to step back from: nothing happens
+        assert app.is_running and len(listed(app)) == total
+
+
+async def test_hash_hides_the_read_articles_and_the_header_says_so(seeds: Path, tmp_path: Path) -> None:
+    app = unwatched(seeds, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        total = len(listed(app))
+        await press(pilot, "m", "j", "m")  # two read by hand
+        await press(pilot, "#")
+        assert len(listed(app)) == total - 2 and not read_titles(app)
+        assert "unread only" in header(app)
+        await press(pilot, "#")
+        assert len(listed(app)) == total and "unread only" not in header(app)
+
+
+async def test_A_names_the_view_it_marks_read(seeds: Path, tmp_path: Path) -> None:
+    from reader.screens.ask import Confirm
+
+    app = unwatched(seeds, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "slash", *"quality:>=80 sort:date", "enter")
+        count = len(listed(app))
+        await press(pilot, "A")
+        assert isinstance(app.screen, Confirm)
+        noun = "article" if count == 1 else "articles"
+        assert app.screen.question == f"Mark {count} {noun} matching 'quality:>=80 sort:date' read?"
+        await press(pilot, "n")
+
+
+def test_the_mark_all_question_names_topic_search_filters_and_number() -> None:
+    from reader.query import parse_query
+    from reader.view import Filters, Topic, View
+    from reader.widgets.list_pane import mark_all_question
+
+    view = View(choice=Topic("Computer Vision"), search=parse_query("quality:>=80"))
+    assert mark_all_question(view, 1) == "Mark 1 article in 'Computer Vision' matching 'quality:>=80' read?"
+    assert mark_all_question(View(filters=Filters(hide_read=True)), 1234) == "Mark 1,234 articles with unread only read?"
+
+
+async def test_w_saves_the_whole_view_and_the_saved_entry_counts_what_the_screen_did(seeds: Path, tmp_path: Path) -> None:
+    from reader.widgets.topics import TopicList
+
+    app = unwatched(seeds, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        await press(pilot, "shift+tab")
+        topics = app.screen.query_one(TopicList)
+        ai = next(i for i, entry in enumerate(topics.entries) if getattr(entry, "name", None) == "AI")
+        topics.highlighted = ai
+        await press(pilot, "enter", "slash", *"chip", "enter", "plus", "plus", "S")
+        on_screen = len(listed(app))
+        assert 0 < on_screen
+        await press(pilot, "w")
+        app.screen.query_one("#ask-input").value = "AI chips"
+        await press(pilot, "enter")
+        await wait_until(pilot, lambda: any(getattr(e, "name", None) == "AI chips" for e in topics.entries))
+        saved = next(e for e in topics.entries if getattr(e, "name", None) == "AI chips")
+        assert saved.text == "topic:AI chip quality:>=20,none sort:-quality"
+        order = [row.id for row, _ in listed(app)]
+        await press(pilot, "escape", "escape", "escape")  # back to All
+        assert len(listed(app)) > on_screen
+        await press(pilot, "shift+tab")
+        topics.highlighted = topics.entries.index(saved)
+        await press(pilot, "enter")
+        assert [row.id for row, _ in listed(app)] == order  # the same articles, in the same order
+        label = next(str(topics.get_option_at_index(i).prompt) for i, e in enumerate(topics.entries) if e == saved)
+        assert label.split()[-1] == str(on_screen)
+        assert screen.view.choice == saved
