@@ -1,22 +1,27 @@
-"""One article as Rich renderables: used by `reader show`.
+"""One article as Rich renderables: `reader show` (render_article) and
+the app's article pane (pane_meta, DetailsLine, body_with_links).
 
 Every value from the file is wrapped in Text after clean(); the body goes
 to Rich's Markdown with hyperlinks off, so a link prints its address
-instead of hiding it in an escape sequence.
+instead of hiding it in an escape sequence (`reader show`), or, in the
+pane, is numbered as newsboat does (``text[1]``) with the addresses listed
+after the body.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Iterable
+from typing import Iterable, Sequence
 
-from rich.console import Group, RenderableType
+from rich.cells import cell_len, set_cell_size
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.markdown import Markdown
 from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
 from reader.format import absolute, relative, score
+from reader.links import refusal
 from reader.model import Article, Related
 from reader.text import clean, clean_block
 
@@ -79,6 +84,171 @@ def body_markdown(body: str) -> RenderableType:
         text = text[:MAX_BODY_CHARS]
     markdown = Markdown(text, hyperlinks=False)
     return Group(markdown, note) if note else markdown
+
+
+def body_with_links(body: str) -> tuple[RenderableType, list[tuple[str, str]]]:
+    """The body as Markdown with its links numbered in the text
+    (``text[1]``, one number per address) and listed after it; and the
+    links as (text, address), in number order."""
+    text = clean_block(body)
+    note = None
+    if len(text) > MAX_BODY_CHARS:
+        note = Text(f"(body shortened: showing {MAX_BODY_CHARS:,} of {len(text):,} characters)", style="dim italic")
+        text = text[:MAX_BODY_CHARS]
+    markdown = NumberedLinks(text)
+    parts: list[RenderableType] = [markdown]
+    if note is not None:
+        parts.append(note)
+    if markdown.links:
+        parts.append(link_list(markdown.links))
+    return (parts[0] if len(parts) == 1 else Group(*parts)), list(zip(markdown.labels, markdown.links))
+
+
+def link_list(links: Sequence[str]) -> Text:
+    """``[1] address`` a line, after a blank line; addresses reader will not
+    open (not http or https) say so."""
+    out = Text("\nLinks", style="bold")
+    for number, url in enumerate(links, 1):
+        out.append(f"\n[{number}] ", style="bold")
+        out.append(clean(url), style="dim" if refusal(url) else "")
+        if refusal(url):
+            out.append("  (not opened: only http and https)", style="dim italic")
+    return out
+
+
+class NumberedLinks(Markdown):
+    """Rich's Markdown with each link shown as its text and a number
+    (``text[1]``, in the link colour), the same address keeping its number;
+    ``links`` holds the addresses by number (1-based order)."""
+
+    inlines = Markdown.inlines | {"link"}  # the tag of the tokens _numbered makes
+
+    def __init__(self, markup: str) -> None:
+        super().__init__(markup, hyperlinks=False)
+        self.links: list[str] = []
+        self.labels: list[str] = []  # each link's text where it first appears, by number
+        numbers: dict[str, int] = {}
+        for token in self.parsed:
+            if token.children:
+                token.children = self._numbered(token.children, numbers)
+
+    def _numbered(self, tokens: list, numbers: dict[str, int]) -> list:
+        from markdown_it.token import Token
+
+        out = []
+        open_links: list[tuple[int, int]] = []  # (number, where its text starts in out)
+        for token in tokens:
+            if token.type == "link_open":
+                href = str(token.attrs.get("href", ""))
+                if href not in numbers:
+                    self.links.append(href)
+                    self.labels.append("")
+                    numbers[href] = len(self.links)
+                open_links.append((numbers[href], len(out) + 1))
+                # Styled as "markdown.link" by Markdown's inline branch.
+                out.append(Token("numbered-link_open", "link", 1))
+            elif token.type == "link_close" and open_links:
+                number, start = open_links.pop()
+                if not self.labels[number - 1]:
+                    words = "".join(t.content for t in out[start:] if t.type in ("text", "code_inline"))
+                    self.labels[number - 1] = clean(words)
+                out.append(Token("text", "", 0, content=f"[{number}]"))
+                out.append(Token("numbered-link_close", "link", -1))
+            else:
+                if token.children:
+                    token.children = self._numbered(token.children, numbers)
+                out.append(token)
+        return out
+
+
+def pane_meta(
+    provider: str,
+    domain: str,
+    when: datetime | None,
+    quality: float | None,
+    heat: float | None,
+    published: bool | None,
+    topics: Sequence[str],
+    now: datetime | None,
+) -> Group:
+    """The pane's lines under the title: provider · date (relative) ·
+    quality · heat (wrapped when narrow), then the topics on one line."""
+    parts = []
+    name, site = clean(provider), clean(domain)
+    if name or site:
+        parts.append(f"{name} ({site})" if name and site and name.casefold() != site.casefold() else name or site)
+    parts.append(f"{absolute(when)[:10]} ({relative(when, now)})" if when is not None else "no date")
+    parts.append(f"quality {score(quality)}" if quality is not None else "no quality score")
+    if heat is not None:
+        parts.append(f"heat {score(heat)}")
+    if published is False:
+        parts.append("not published")
+    first = Text(" · ".join(parts))
+    lines: list[RenderableType] = [first]
+    shown = [clean(t) for t in topics if clean(t)]
+    if shown:
+        second = Text("Topics ", style="dim", no_wrap=True, overflow="ellipsis")
+        second.append(", ".join(shown), style="italic")
+        lines.append(second)
+    return Group(*lines)
+
+
+def article_details(article: Article) -> list[str]:
+    """What the pane keeps to one line: images, other links, the secured
+    payload, the type, the other fields (all of them shown by `i`)."""
+    parts = []
+    if article.images:
+        parts.append(f"{len(article.images)} image{'s' if len(article.images) != 1 else ''}")
+    if article.amp_web_url or article.cdn_amp_web_url:
+        parts.append("AMP")
+    if article.original_url and article.original_url != article.web_url:
+        parts.append("original link")
+    if article.has_secured:
+        parts.append("secured payload")
+    kind = " / ".join(clean(x) for x in (article.type, article.category) if x)
+    if kind:
+        parts.append(kind)
+    if article.extra:
+        parts.append(f"{len(article.extra)} more field{'s' if len(article.extra) != 1 else ''}")
+    return parts
+
+
+class DetailsLine:
+    """One dim line: ``parts`` joined by " · ", then the file's name, cut
+    in its middle to fit the width (its end, the extension, stays)."""
+
+    def __init__(self, parts: Sequence[str], file: str) -> None:
+        self.parts = list(parts)
+        self.file = clean(file)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        if width < 1:
+            return
+        line = " · ".join([*self.parts, "file "])
+        room = width - cell_len(line)
+        if room >= min(12, cell_len(self.file)):
+            line += middle_cut(self.file, room)
+        else:
+            line = " · ".join(self.parts)
+        text = Text(line, style="dim", no_wrap=True, overflow="ellipsis")
+        text.truncate(width, overflow="ellipsis")
+        yield text
+
+
+def middle_cut(text: str, cells: int) -> str:
+    """``text`` in at most ``cells`` cells: its start and its last ten
+    cells around an ellipsis when too long."""
+    if cell_len(text) <= cells:
+        return text
+    if cells <= 1:
+        return "…"[:cells]
+    tail = min(10, (cells - 1) // 2)
+    head = cells - 1 - tail
+    end = text
+    while cell_len(end) > tail:
+        end = end[1:]
+    return set_cell_size(text, head).rstrip() + "…" + end
 
 
 def related_details(item: Related, date_only: bool = False) -> str:

@@ -1,11 +1,21 @@
-"""Every front-matter field of one file, as YAML, with the secured payload withheld."""
+"""The front matter of one file exactly as written (`i`), highlighted as
+YAML, with the value of `secured` withheld.
+
+The file is read in a thread worker (a big one takes a moment), with the
+same care as parsing it: never a pipe or a device, never more than
+reader.parse's size limit, UTF-8 or UTF-16 only. Its text is data: control
+characters are removed before it is highlighted.
+"""
 
 from __future__ import annotations
 
 import os
+import re
+import stat
 from dataclasses import dataclass
 
-import yaml
+from rich.console import RenderableType
+from rich.syntax import Syntax
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -17,44 +27,128 @@ from textual.widgets import Static
 
 from reader.text import clean, clean_block
 
-
-def _read(path: str) -> bytes:
-    from reader.parse import MAX_FILE_BYTES, _open, _read_some
-
-    with open(path, "rb", buffering=0, opener=_open) as handle:
-        return _read_some(handle, os.fstat(handle.fileno()).st_size, MAX_FILE_BYTES)
+# A top-level `secured:` key (quoted or not), and what follows the colon.
+_SECURED = re.compile(r"""^(?P<key>(?:secured|"secured"|'secured')[ \t]*:)(?P<rest>.*)$""", re.MULTILINE)
 
 
-def raw_fields(path: str) -> str:
-    """The front matter of ``path`` as YAML text, without the secured payload."""
-    from reader import yamldata
-    from reader.parse import _BOUNDARY, parse_file
+class Unreadable(Exception):
+    """Why the front matter cannot be shown (one line)."""
 
-    article, problems = parse_file(path)  # the same checks: no pipes, no endless files, size, encoding
-    if article is None:
-        return "(cannot be read: " + "; ".join(p.reason for p in problems) + ")"
+
+def read_text(path: str) -> str:
+    """The file's text, as reader.parse reads it; Unreadable says why not."""
+    from reader.parse import MAX_FILE_BYTES, _decode, _open, _read_some
+
     try:
-        data = _read(path)
-        text = data.decode("utf-8-sig", errors="replace").replace("\r\n", "\n").replace("\r", "\n").lstrip()
-        start = _BOUNDARY.match(text)
-        end = _BOUNDARY.search(text, start.end()) if start else None
-        if start is None or end is None:
-            return "(no front matter)"
-        meta, _ = yamldata.load(text[start.end() : end.start()])
-    except (OSError, yaml.YAMLError, RecursionError) as exc:
-        return f"(cannot be read: {exc})"
-    if not isinstance(meta, dict):
-        return "(the front matter is not a mapping)"
-    if "secured" in meta and meta["secured"] not in (None, ""):
-        # Its size only: never its text, and never str() of a value that
-        # may be an alias-built structure of a billion items.
-        value = meta["secured"]
-        size = f"{len(value)} characters" if isinstance(value, str) else f"a {type(value).__name__}"
-        meta["secured"] = f"<encrypted payload, {size}, not shown>"
-    try:
-        return yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
-    except (yaml.YAMLError, RecursionError, ValueError) as exc:
-        return f"(cannot be shown: {exc})"
+        with open(path, "rb", buffering=0, opener=_open) as handle:
+            info = os.fstat(handle.fileno())
+            if stat.S_ISDIR(info.st_mode):
+                raise Unreadable("it is a folder, not a file")
+            if not stat.S_ISREG(info.st_mode):
+                raise Unreadable("it is not a regular file")
+            data = _read_some(handle, info.st_size, MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise Unreadable("the file is gone") from None
+    except PermissionError:
+        raise Unreadable("permission denied") from None
+    except OSError as exc:
+        raise Unreadable(clean(exc.strerror or exc)) from None
+    except ValueError:  # a NUL in the path
+        raise Unreadable("the path is not valid") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise Unreadable(f"it is over {MAX_FILE_BYTES // (1024 * 1024)} MB")
+    text, problem = _decode(data, path)
+    if problem is not None:
+        raise Unreadable(clean(problem.reason))
+    assert text is not None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def front_matter(text: str) -> str:
+    """The text between the file's first two `---` lines, as it is written."""
+    from reader.parse import _BOUNDARY
+
+    stripped = text.lstrip()
+    start = _BOUNDARY.match(stripped)
+    if start is None or not stripped.startswith("---"):
+        raise Unreadable("the file does not start with a '---' line")
+    pos = stripped.find("\n---", start.end() - 1)
+    while pos != -1:
+        end = _BOUNDARY.match(stripped, pos + 1)
+        if end is not None:
+            inside = stripped[start.end() : pos + 1]
+            return inside[1:] if inside.startswith("\n") else inside
+        pos = stripped.find("\n---", pos + 1)
+    raise Unreadable("its front matter has no closing '---' line")
+
+
+def withhold_secured(text: str) -> str:
+    """``text`` with the value of each top-level `secured` key replaced by a
+    note of its size: a plain or quoted value, on its line and the lines it
+    continues on, or a block scalar (`|`, `>`) and its indented lines."""
+    out = []
+    at = 0
+    for match in _SECURED.finditer(text):
+        if match.start() < at:
+            continue  # inside the value just withheld
+        stop = _value_end(text, match.end("key"))
+        value = text[match.end("key") : stop]
+        if not value.strip():
+            continue  # an empty value: nothing to withhold
+        out.append(text[at : match.end("key")])
+        out.append(f" <encrypted payload, {_size(value)} characters, not shown>")
+        at = stop
+    out.append(text[at:])
+    return "".join(out)
+
+
+def _value_end(text: str, start: int) -> int:
+    """Where the value that starts at ``start`` (just after the key's colon) ends."""
+    rest = text[start:].lstrip(" \t")
+    at = len(text) - len(rest)
+    if rest[:1] in ('"', "'"):
+        quote = rest[0]
+        i = at + 1
+        while i < len(text):
+            if quote == '"' and text[i] == "\\":
+                i += 2
+                continue
+            if text[i] == quote:
+                if quote == "'" and text[i + 1 : i + 2] == "'":
+                    i += 2
+                    continue
+                return i + 1  # a comment after it stays
+            i += 1
+        return len(text)
+    # Plain or block scalar: its own line, then every line more indented
+    # than the key (or blank) after it.
+    end = text.find("\n", start)
+    while end != -1:
+        following = text.find("\n", end + 1)
+        line = text[end + 1 : following if following != -1 else len(text)]
+        if line.strip() and not line[:1].isspace():
+            return end
+        if following == -1:
+            return end if not line.strip() else len(text)
+        end = following
+    return len(text)
+
+
+def _size(value: str) -> int:
+    """The payload's characters: the value without its quotes, its
+    block-scalar header and the line breaks and indentation around it."""
+    text = value.strip()
+    if text[:1] in "|>":
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+    elif text[:1] in ('"', "'") and text[-1:] == text[:1] and len(text) > 1:
+        text = text[1:-1]
+    return sum(len(line.strip()) for line in text.splitlines())
+
+
+def raw_front_matter(path: str) -> str:
+    """The front matter of ``path`` as written, `secured` withheld and control
+    characters removed; Unreadable says why there is none to show."""
+    return clean_block(withhold_secured(front_matter(read_text(path))))
 
 
 class RawScreen(ModalScreen[None]):
@@ -62,6 +156,8 @@ class RawScreen(ModalScreen[None]):
         Binding("escape,q,i", "dismiss", "Close", id="raw.close", tooltip="Close the raw view"),
         Binding("j,down", "scroll(1)", "Down", id="raw.down", tooltip="Scroll down", show=False),
         Binding("k,up", "scroll(-1)", "Up", id="raw.up", tooltip="Scroll up", show=False),
+        Binding("g,home", "top", "Top", id="raw.top", tooltip="Top of the front matter", show=False),
+        Binding("G,end", "bottom", "Bottom", id="raw.bottom", tooltip="End of the front matter", show=False),
     ]
 
     def __init__(self, path: str) -> None:
@@ -74,23 +170,37 @@ class RawScreen(ModalScreen[None]):
             yield Static(Text("Reading…", style="dim"), id="raw-text")
 
     def on_mount(self) -> None:
-        self._load()
+        self._load(self.app.current_theme.dark)
 
     @dataclass
     class Read(Message):
-        """The fields, read and dumped (posted by the worker)."""
+        """The front matter, read and highlighted (posted by the worker)."""
 
-        text: Text
-        """The front matter as YAML, cleaned to show."""
+        shown: RenderableType
+        """The highlighted YAML, or the one line that says why there is none."""
+        readable: bool
+        """The front matter is shown (not why it cannot be)."""
 
     @work(thread=True, exclusive=True)
-    def _load(self) -> None:
-        """Off the screen's thread: a big front matter takes a while to dump."""
-        self.post_message(self.Read(Text(clean_block(raw_fields(self.path)))))
+    def _load(self, dark: bool) -> None:
+        """Off the screen's thread: a big file takes a while to read and highlight."""
+        try:
+            text = raw_front_matter(self.path)
+        except Unreadable as exc:
+            self.post_message(self.Read(Text(f"This file cannot be read now: {exc}", style="italic"), False))
+            return
+        theme = "ansi_dark" if dark else "ansi_light"
+        self.post_message(self.Read(Syntax(text, "yaml", theme=theme, word_wrap=True, background_color="default"), True))
 
     @on(Read)
     def _show(self, event: Read) -> None:
-        self.query_one("#raw-text", Static).update(event.text)
+        self.query_one("#raw-text", Static).update(event.shown)
 
     def action_scroll(self, lines: int) -> None:
         self.query_one("#raw-box", VerticalScroll).scroll_relative(y=lines, animate=False)
+
+    def action_top(self) -> None:
+        self.query_one("#raw-box", VerticalScroll).scroll_home(animate=False)
+
+    def action_bottom(self) -> None:
+        self.query_one("#raw-box", VerticalScroll).scroll_end(animate=False)

@@ -1,4 +1,6 @@
-"""The article pane: metadata, excerpt, body and numbered related links.
+"""The article pane: the title, a few lines of metadata (provider, date,
+scores, topics, and one line of details: images, AMP, the file), the
+excerpt, the body with its links numbered, and the numbered related links.
 
 Everything from the file is shown through rich.text.Text after clean(),
 or through Rich's Markdown (which never reads Rich markup), wrapped so a
@@ -6,7 +8,7 @@ pane squeezed to no width renders nothing instead of failing.
 
 The pane follows the list's cursor a moment after it rests (follow), reads
 the file in a thread worker, and keeps the back history of the related
-links followed from it (open, back).
+links followed from it (open, back), each with how far it was scrolled.
 """
 
 from __future__ import annotations
@@ -28,7 +30,6 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from reader.format import absolute, relative, score
 from reader.messages import ArticleLoaded
 from reader.model import Article, ListRow
 from reader.screens.loading import read_article
@@ -63,6 +64,10 @@ class Place:
 
     path: str
     row: ListRow | None
+    scroll_y: float = 0
+    """How far down the pane was scrolled (back scrolls there again)."""
+    related: int | None = None
+    """The related link highlighted (the one followed), if any."""
 
 
 class ArticleView(VerticalScroll, can_focus=True):
@@ -112,6 +117,8 @@ class ArticleView(VerticalScroll, can_focus=True):
         self._timer: Timer | None = None
         self._wanted: str | None = None  # the file the pane should show: other loads are dropped
         self._by_hand: set[int] = set()  # rows marked by hand since the pane last showed them
+        self._links: list[tuple[str, str]] = []  # the body's links (text, address), by number
+        self._return_to: Place | None = None  # where back() goes, once that article is laid out
 
     def compose(self) -> ComposeResult:
         yield Static(id="article-title")
@@ -145,6 +152,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         """Show ``row`` once the cursor has rested on it ``delay`` seconds
         (laying the pane out on every step would slow the list down)."""
         self.history.clear()
+        self._return_to = None
         if row is not None and row == self.row and self.article is not None:
             self._stop()
             return  # the same article, unchanged (a list reloaded): kept as it is
@@ -185,21 +193,25 @@ class ArticleView(VerticalScroll, can_focus=True):
 
     def show_now(self, row: ListRow) -> None:
         """What the list knows of ``row`` at once, its file's article once read."""
+        self._return_to = None
         self.show_row(row)
         self.load(row.path, row)
 
     def open(self, row: ListRow) -> None:
-        """Show ``row``, keeping the article shown now in the back history."""
+        """Show ``row``, keeping the article shown now (and how far down it
+        was read) in the back history."""
         self.flush()
+        related = self.query_one(RelatedList).highlighted
         if self.article is not None:
-            self.history.append(Place(self.article.path, self.row))
+            self.history.append(Place(self.article.path, self.row, self.scroll_y, related))
         elif self.row is not None:
-            self.history.append(Place(self.row.path, self.row))
+            self.history.append(Place(self.row.path, self.row, self.scroll_y))
         self._by_hand.discard(row.id)
         self.show_now(row)
 
     def back(self) -> bool:
-        """Show the article before the last link followed; False when there is none."""
+        """Show the article before the last link followed, scrolled where it
+        was left; False when there is none."""
         self.flush()
         if not self.history:
             return False
@@ -207,6 +219,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         if place.row is not None:
             self.show_row(place.row)
         self.load(place.path, place.row)
+        self._return_to = place
         return True
 
     def link(self) -> str | None:
@@ -227,6 +240,24 @@ class ArticleView(VerticalScroll, can_focus=True):
         if not 1 <= number <= len(article.related):
             return None, f"There is no related link {number}."
         return article.related[number - 1].url, None
+
+    def body_links(self) -> list[str]:
+        """The addresses of the body's links, by their number (the first is [1])."""
+        self.flush()
+        return [url for _, url in self._links] if self.article is not None else []
+
+    def link_entries(self) -> list[tuple[str, str]]:
+        """(label, address) of the body's links, [1] first, then of the
+        related links (for reader.screens.links.LinksScreen, which numbers
+        them in this order: the body's keep their numbers)."""
+        self.flush()
+        article = self.article
+        if article is None:
+            return []
+        entries = [(text or clean(url), url) for text, url in self._links]
+        for number, item in enumerate(article.related, 1):
+            entries.append((f"related {number}: {clean(item.title) or '(untitled)'}", item.url or ""))
+        return entries
 
     def file(self) -> str | None:
         """This article's file (the one under the cursor: shown now if pending)."""
@@ -277,6 +308,7 @@ class ArticleView(VerticalScroll, can_focus=True):
     def show_nothing(self, message: str = "No article selected.") -> None:
         self.article = None
         self.row = None
+        self._links = []
         self._set("#article-title", Text(message, style="italic"))
         for selector in ("#article-meta", "#article-excerpt", "#article-body", "#related-heading"):
             self._set(selector, None)
@@ -285,17 +317,16 @@ class ArticleView(VerticalScroll, can_focus=True):
         related.display = False
 
     def show_row(self, row: ListRow) -> None:
-        """What the list knows, at once; the body follows from show_article()."""
+        """What the list knows, at once, in the lines the article will have
+        (nothing moves when it comes); the body follows from show_article()."""
+        from reader.render import DetailsLine, pane_meta
+
         self.row = row
         self.article = None
+        self._links = []
         self._set("#article-title", Text(clean(row.title), style="bold"))
-        meta = Text(style="dim")
-        meta.append(clean(row.provider or row.domain))
-        when = row.published_datetime
-        if when is not None:
-            meta.append(f"  {absolute(when)} ({relative(when, self._now())})")
-        meta.append(f"  quality {score(row.quality)}")
-        self._set("#article-meta", meta)
+        meta = pane_meta(row.provider or "", row.domain or "", row.published_datetime, row.quality, row.heat, row.published, row.topics, self._now())
+        self._set("#article-meta", _stack(meta, DetailsLine([], self.shown_path(row.path))))
         self._set("#article-excerpt", self._marked(row.excerpt) if row.excerpt else None)
         self._set("#article-body", Text("Loading…", style="dim"))
         self._set("#related-heading", None)
@@ -323,30 +354,61 @@ class ArticleView(VerticalScroll, can_focus=True):
         return self.clock()
 
     def show_article(self, article: Article, row: ListRow | None, in_library: set[str], problems: list[str] | None = None) -> None:
-        from reader.render import body_markdown, metadata_lines  # Rich's Markdown: loaded when first needed
+        # Rich's Markdown: loaded when first needed.
+        from reader.render import DetailsLine, article_details, body_with_links, pane_meta
 
         self.article = article
         self.row = row
         self.in_library = in_library
         self._set("#article-title", Text(clean(article.title), style="bold"))
-        self._set("#article-meta", metadata_lines(article, None, self.shown_path(article.path), self._now()))
+        provider = article.provider
+        meta = pane_meta(
+            provider.name or "" if provider else "",
+            provider.domain or "" if provider else "",
+            article.published_at,
+            article.quality,
+            article.heat,
+            article.published,
+            article.topics,
+            self._now(),
+        )
+        self._set("#article-meta", _stack(meta, DetailsLine(article_details(article), self.shown_path(article.path))))
         self._set("#article-excerpt", self._marked(article.excerpt) if article.excerpt else None)
-        body: RenderableType | None = body_markdown(article.body) if article.body.strip() else None
+        body: RenderableType | None = None
+        self._links = []
+        if article.body.strip():
+            body, self._links = body_with_links(article.body)
         if problems:
             warnings = Text("\n".join(clean(p) for p in problems), style="yellow")
             body = warnings if body is None else _stack(warnings, body)
         self._set("#article-body", body)
         related = self.query_one(RelatedList)
         related.clear_options()
+        place, self._return_to = self._return_to, None
+        if place is not None and place.path != article.path:
+            place = None  # back was left for another article meanwhile
         if article.related:
             self._set("#related-heading", Text(f"Related ({len(article.related)})", style="bold underline"))
             related.add_options(self._related_option(n, item) for n, item in enumerate(article.related, 1))
             related.display = True
-            related.highlighted = None
+            at = place.related if place is not None else None
+            related.highlighted = at if at is not None and at < len(article.related) else None
         else:
             self._set("#related-heading", None)
             related.display = False
         self.scroll_home(animate=False)
+        if place is not None and place.scroll_y > 0:
+            self.call_after_refresh(self._scroll_back, article, place.scroll_y, 10)
+
+    def _scroll_back(self, article: Article, y: float, tries: int) -> None:
+        """Scroll to ``y`` once the article is laid out tall enough for it
+        (a few frames at most; then as far as it goes)."""
+        if self.article is not article:
+            return  # another article is shown by now
+        if self.max_scroll_y < y and tries > 0:
+            self.call_after_refresh(self._scroll_back, article, y, tries - 1)
+            return
+        self.scroll_to(y=min(y, self.max_scroll_y), animate=False)
 
     def _related_option(self, number: int, item) -> Option:
         text = Text()
