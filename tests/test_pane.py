@@ -301,16 +301,16 @@ async def test_i_shows_the_front_matter_exactly_as_written_highlighted(tmp_path:
         static = app.screen.query_one("#raw-text", Static)
         await wait_until(pilot, lambda: "Reading" not in shown(static))
         lines = [line.rstrip() for line in shown(static).splitlines()]
-        assert lines == [
-            'title: "A plain title"',
-            "publishedDateTime: 2026-11-21T15:30:00Z",
-            "excerpt: >-",
-            "  An excerpt folded",
-            "  over two lines.",
-            "quality: 55   # a comment stays",
-            "secured: <encrypted payload, 64 characters, not shown>",
-            "topics:",
-            "  - AI",
+        assert lines == [  # numbered as in the file
+            '   2 title: "A plain title"',
+            "   3 publishedDateTime: 2026-11-21T15:30:00Z",
+            "   4 excerpt: >-",
+            "   5   An excerpt folded",
+            "   6   over two lines.",
+            "   7 quality: 55   # a comment stays",
+            "   8 secured: <encrypted payload, 64 characters, not shown>",
+            "   9 topics:",
+            "  10   - AI",
         ]
         strips = static.render_lines(Region(0, 0, static.size.width, static.size.height))
         colours = {segment.style.color for strip in strips for segment in strip if segment.text.strip() and segment.style}
@@ -337,12 +337,15 @@ def test_raw_text_has_no_control_characters_and_withholds_every_form_of_secured(
     from reader.screens.raw import Unreadable, raw_front_matter
 
     path = write(tmp_path, "a.md", '---\ntitle: "x"\n# \x1b[2J\x1b]0;owned\x07 a comment\nsecured: \'abc\'\'def\'  # note\n---\n')
-    text = raw_front_matter(str(path))
+    text, first = raw_front_matter(str(path))
+    assert first == 2
     assert "\x1b" not in text and "\x07" not in text
     assert "secured: <encrypted payload, 8 characters, not shown>  # note" in text
     for value, size in [('"a;b=="', 5), ("plain text\n  on two lines", 22), (">-\n  folded\n  more", 10)]:
         path.write_text(f"---\ntitle: x\nsecured: {value}\nafter: 1\n---\n", encoding="utf-8")
-        assert raw_front_matter(str(path)) == f"title: x\nsecured: <encrypted payload, {size} characters, not shown>\nafter: 1\n"
+        assert raw_front_matter(str(path))[0] == f"title: x\nsecured: <encrypted payload, {size} characters, not shown>\nafter: 1\n"
+    path.write_text("\n\n---\ntitle: x\n---\n", encoding="utf-8")
+    assert raw_front_matter(str(path)) == ("title: x\n", 4)  # the line numbers are the file's
     path.write_text("no front matter here\n", encoding="utf-8")
     with pytest.raises(Unreadable):
         raw_front_matter(str(path))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console, ConsoleOptions, RenderResult
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -84,18 +85,18 @@ def help_table() -> Table:
     return table
 
 
-def help_stacked() -> Text:
+def help_stacked() -> Table:
     """The keys, each above what it does (indented): for narrow screens."""
-    text = Text()
+    table = Table.grid()
+    table.add_column()
     for index, (section, keys) in enumerate(KEYS):
         if index:
-            text.append("\n")
-        text.append(section, style="bold underline")
+            table.add_row("")
+        table.add_row(Text(section, style="bold underline"))
         for key, what in keys:
-            text.append("\n" + key, style="bold")
-            text.append("\n  " + what)
-        text.append("\n")
-    return text
+            table.add_row(Text(key, style="bold"))
+            table.add_row(Padding(Text(what), (0, 0, 0, 2)))
+    return table
 
 
 class HelpText:

@@ -64,20 +64,22 @@ def read_text(path: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def front_matter(text: str) -> str:
-    """The text between the file's first two `---` lines, as it is written."""
+def front_matter(text: str) -> tuple[str, int]:
+    """The text between the file's first two `---` lines, as it is written,
+    and the number of its first line in the file."""
     from reader.parse import _BOUNDARY
 
     stripped = text.lstrip()
     start = _BOUNDARY.match(stripped)
     if start is None or not stripped.startswith("---"):
         raise Unreadable("the file does not start with a '---' line")
+    first = text.count("\n", 0, len(text) - len(stripped)) + 2  # the line after the opening ---
     pos = stripped.find("\n---", start.end() - 1)
     while pos != -1:
         end = _BOUNDARY.match(stripped, pos + 1)
         if end is not None:
             inside = stripped[start.end() : pos + 1]
-            return inside[1:] if inside.startswith("\n") else inside
+            return (inside[1:] if inside.startswith("\n") else inside), first
         pos = stripped.find("\n---", pos + 1)
     raise Unreadable("its front matter has no closing '---' line")
 
@@ -145,10 +147,12 @@ def _size(value: str) -> int:
     return sum(len(line.strip()) for line in text.splitlines())
 
 
-def raw_front_matter(path: str) -> str:
+def raw_front_matter(path: str) -> tuple[str, int]:
     """The front matter of ``path`` as written, `secured` withheld and control
-    characters removed; Unreadable says why there is none to show."""
-    return clean_block(withhold_secured(front_matter(read_text(path))))
+    characters removed, and the number of its first line in the file;
+    Unreadable says why there is none to show."""
+    text, first = front_matter(read_text(path))
+    return clean_block(withhold_secured(text)), first
 
 
 class RawScreen(ModalScreen[None]):
@@ -185,12 +189,15 @@ class RawScreen(ModalScreen[None]):
     def _load(self, dark: bool) -> None:
         """Off the screen's thread: a big file takes a while to read and highlight."""
         try:
-            text = raw_front_matter(self.path)
+            text, first = raw_front_matter(self.path)
         except Unreadable as exc:
             self.post_message(self.Read(Text(f"This file cannot be read now: {exc}", style="italic"), False))
             return
         theme = "ansi_dark" if dark else "ansi_light"
-        self.post_message(self.Read(Syntax(text, "yaml", theme=theme, word_wrap=True, background_color="default"), True))
+        # Numbered as in the file: a long line wrapped on screen is not taken for two.
+        text = text[:-1] if text.endswith("\n") else text  # the break before the closing ---
+        syntax = Syntax(text, "yaml", theme=theme, word_wrap=True, background_color="default", line_numbers=True, start_line=first)
+        self.post_message(self.Read(syntax, True))
 
     @on(Read)
     def _show(self, event: Read) -> None:

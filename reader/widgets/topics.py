@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.cells import cell_len, chop_cells
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 from textual.binding import Binding
 from textual.geometry import Size
@@ -70,6 +71,45 @@ def _wrap(name: str, width: int) -> list[str]:
     return [text for text in lines if text] or [""]
 
 
+class Entry:
+    """One sidebar entry: its name, and its number at the right edge of
+    whatever width the sidebar has when drawn (a name too long for the line
+    wraps, the number on its last line)."""
+
+    def __init__(self, name: str, number: str, style: str = "") -> None:
+        self.name, self.number, self.style = name, number, style
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.number}"
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if options.max_width >= 1:
+            yield label(self.name, self.number, options.max_width, self.style)
+
+
+def label(name: str, number: str, width: int, style: str = "") -> Text:
+    """``name`` with ``number`` at the right edge of ``width`` cells; a
+    name too long for the line wraps (the number on its last line)."""
+    room = width - cell_len(number) - 1
+    if cell_len(name) <= room:
+        lines = [name]
+    else:
+        lines = _wrap(name, max(1, width - 1))
+        if len(lines) > MOST_LINES:
+            lines = lines[:MOST_LINES]
+            lines[-1] = chop_cells(lines[-1], max(1, width - 2))[0] + "…"
+        lines = [lines[0], *(" " + line for line in lines[1:])]  # the rest indented
+        if cell_len(lines[-1]) > room:
+            lines.append("")  # the number on a line of its own
+    text = Text(style=style, no_wrap=True, overflow="crop")
+    for line in lines[:-1]:
+        text.append(line + "\n")
+    text.append(lines[-1])
+    text.append(" " * max(1, width - cell_len(lines[-1]) - cell_len(number)))
+    text.append(number, style="dim")
+    return text
+
+
 class TopicList(OptionList):
     """Choosing an entry filters the article list."""
 
@@ -92,7 +132,6 @@ class TopicList(OptionList):
         self.entries: list[Choice] = [All()]  # one an option, in order
         self.chosen: Choice = All()
         self._data: tuple = ()
-        self._width = 0
         self._labels: list[tuple[str, str]] = []  # (name, number) of each entry, to measure
 
     @property
@@ -114,8 +153,6 @@ class TopicList(OptionList):
         searches) with their counts.
         """
         self._data = (total, topics, unread, views)
-        self._width = self.size.width
-        width = max(1, self.scrollable_content_region.width)
         at = self.highlighted
         highlighted = self.entries[at] if at is not None and at < len(self.entries) else self.chosen
         views = views or []
@@ -126,7 +163,7 @@ class TopicList(OptionList):
         labels += [(choice_label(Topic(name)), number, "") for (name, _, _), number in zip(topics, numbers)]
         wanted = self._natural_width()
         self._labels = [(name, number) for name, number, _ in labels]
-        options = [Option(self._label(name, number, width, style), id="all" if not at else None) for at, (name, number, style) in enumerate(labels)]
+        options = [Option(Entry(name, number, style), id=None if index else "all") for index, (name, number, style) in enumerate(labels)]
         self.set_options(options)
         self.highlighted = self.entries.index(highlighted) if highlighted in self.entries else 0
         if self._natural_width() != wanted:
@@ -142,33 +179,6 @@ class TopicList(OptionList):
         if len(self._labels) > container.height:
             width += self.styles.scrollbar_size_vertical  # the scrollbar takes its cells from the names
         return max(1, min(width, CAP - self.styles.gutter.width))
-
-    def on_resize(self) -> None:
-        if self._data and self.size.width != self._width:
-            self.set_topics(*self._data)
-
-    @staticmethod
-    def _label(name: str, number: str, width: int, style: str = "") -> Text:
-        """``name`` with ``number`` at the right edge of ``width`` cells; a
-        name too long for the line wraps (the number on its last line)."""
-        room = width - cell_len(number) - 1
-        if cell_len(name) <= room:
-            lines = [name]
-        else:
-            lines = _wrap(name, max(1, width - 1))
-            if len(lines) > MOST_LINES:
-                lines = lines[:MOST_LINES]
-                lines[-1] = chop_cells(lines[-1], max(1, width - 2))[0] + "…"
-            lines = [lines[0], *(" " + line for line in lines[1:])]  # the rest indented
-            if cell_len(lines[-1]) > room:
-                lines.append("")  # the number on a line of its own
-        label = Text(style=style)
-        for line in lines[:-1]:
-            label.append(line + "\n")
-        label.append(lines[-1])
-        label.append(" " * max(1, width - cell_len(lines[-1]) - cell_len(number)))
-        label.append(number, style="dim")
-        return label
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
