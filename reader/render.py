@@ -22,7 +22,7 @@ from rich.text import Text
 
 from reader.format import absolute, relative, score
 from reader.links import refusal
-from reader.model import Article, Related
+from reader.model import Article, ListRow, Provider, Related
 from reader.text import clean, clean_block
 
 MAX_BODY_CHARS = 200_000
@@ -161,6 +161,23 @@ class NumberedLinks(Markdown):
         return out
 
 
+def row_meta(row: ListRow, shown_path: str, now: datetime | None) -> Group:
+    """The pane's lines under the title for what the list knows of an
+    article: the lines article_meta() gives once the file is read."""
+    lines = pane_meta(row.provider or "", row.domain or "", row.published_datetime, row.quality, row.heat, row.published, row.topics, now)
+    return Group(*lines, DetailsLine([], shown_path))
+
+
+def article_meta(article: Article, shown_path: str, now: datetime | None) -> Group:
+    """The pane's lines under the title: provider · date · scores, the
+    topics, and one line of details."""
+    provider = article.provider or Provider()
+    lines = pane_meta(
+        provider.name or "", provider.domain or "", article.published_at, article.quality, article.heat, article.published, article.topics, now
+    )
+    return Group(*lines, DetailsLine(article_details(article), shown_path))
+
+
 def pane_meta(
     provider: str,
     domain: str,
@@ -170,9 +187,9 @@ def pane_meta(
     published: bool | None,
     topics: Sequence[str],
     now: datetime | None,
-) -> Group:
-    """The pane's lines under the title: provider · date (relative) ·
-    quality · heat (wrapped when narrow), then the topics on one line."""
+) -> list[Text]:
+    """provider · date (relative) · quality · heat (wrapped when narrow),
+    then the topics on one line."""
     parts = []
     name, site = clean(provider), clean(domain)
     if name or site:
@@ -183,14 +200,13 @@ def pane_meta(
         parts.append(f"heat {score(heat)}")
     if published is False:
         parts.append("not published")
-    first = Text(" · ".join(parts))
-    lines: list[RenderableType] = [first]
+    lines = [Text(" · ".join(parts))]
     shown = [clean(t) for t in topics if clean(t)]
     if shown:
         second = Text("Topics ", style="dim", no_wrap=True, overflow="ellipsis")
         second.append(", ".join(shown), style="italic")
         lines.append(second)
-    return Group(*lines)
+    return lines
 
 
 def article_details(article: Article) -> list[str]:
@@ -261,6 +277,23 @@ def related_details(item: Related, date_only: bool = False) -> str:
     if item.quality is not None:
         details.append(f"quality {score(item.quality)}")
     return " · ".join(d for d in details if d)
+
+
+def related_option(number: int, item: Related, in_library: bool) -> Text:
+    """A related article in the pane: its number and title, whether it is
+    in the library, provider · date · quality, and its excerpt (cut at 240)."""
+    text = Text()
+    text.append(f"{number}. " if number < 10 else f"{number}.", style="bold")
+    text.append(clean(item.title) or "(untitled)", style="bold")
+    if in_library:
+        text.append("  ◆ in library", style="green")
+    details = related_details(item, date_only=True)
+    if details:
+        text.append("\n   " + details, style="dim")
+    if item.excerpt:
+        excerpt = clean(item.excerpt)
+        text.append("\n   " + (excerpt if len(excerpt) <= 240 else excerpt[:239] + "…"))
+    return text
 
 
 def related_lines(article: Article, in_library: Iterable[str] = ()) -> list[RenderableType]:

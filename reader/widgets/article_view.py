@@ -319,14 +319,13 @@ class ArticleView(VerticalScroll, can_focus=True):
     def show_row(self, row: ListRow) -> None:
         """What the list knows, at once, in the lines the article will have
         (nothing moves when it comes); the body follows from show_article()."""
-        from reader.render import DetailsLine, pane_meta
+        from reader.render import row_meta
 
         self.row = row
         self.article = None
         self._links = []
         self._set("#article-title", Text(clean(row.title), style="bold"))
-        meta = pane_meta(row.provider or "", row.domain or "", row.published_datetime, row.quality, row.heat, row.published, row.topics, self._now())
-        self._set("#article-meta", _stack(meta, DetailsLine([], self.shown_path(row.path))))
+        self._set("#article-meta", row_meta(row, self.shown_path(row.path), self._now()))
         self._set("#article-excerpt", self._marked(row.excerpt) if row.excerpt else None)
         self._set("#article-body", Text("Loading…", style="dim"))
         self._set("#related-heading", None)
@@ -355,24 +354,13 @@ class ArticleView(VerticalScroll, can_focus=True):
 
     def show_article(self, article: Article, row: ListRow | None, in_library: set[str], problems: list[str] | None = None) -> None:
         # Rich's Markdown: loaded when first needed.
-        from reader.render import DetailsLine, article_details, body_with_links, pane_meta
+        from reader.render import article_meta, body_with_links, related_option
 
         self.article = article
         self.row = row
         self.in_library = in_library
         self._set("#article-title", Text(clean(article.title), style="bold"))
-        provider = article.provider
-        meta = pane_meta(
-            provider.name or "" if provider else "",
-            provider.domain or "" if provider else "",
-            article.published_at,
-            article.quality,
-            article.heat,
-            article.published,
-            article.topics,
-            self._now(),
-        )
-        self._set("#article-meta", _stack(meta, DetailsLine(article_details(article), self.shown_path(article.path))))
+        self._set("#article-meta", article_meta(article, self.shown_path(article.path), self._now()))
         self._set("#article-excerpt", self._marked(article.excerpt) if article.excerpt else None)
         body: RenderableType | None = None
         self._links = []
@@ -389,7 +377,10 @@ class ArticleView(VerticalScroll, can_focus=True):
             place = None  # back was left for another article meanwhile
         if article.related:
             self._set("#related-heading", Text(f"Related ({len(article.related)})", style="bold underline"))
-            related.add_options(self._related_option(n, item) for n, item in enumerate(article.related, 1))
+            related.add_options(
+                Option(Safe(related_option(n, item, bool(item.url) and item.url in in_library)), id=f"related-{n}")
+                for n, item in enumerate(article.related, 1)
+            )
             related.display = True
             at = place.related if place is not None else None
             related.highlighted = at if at is not None and at < len(article.related) else None
@@ -409,22 +400,6 @@ class ArticleView(VerticalScroll, can_focus=True):
             self.call_after_refresh(self._scroll_back, article, y, tries - 1)
             return
         self.scroll_to(y=min(y, self.max_scroll_y), animate=False)
-
-    def _related_option(self, number: int, item) -> Option:
-        text = Text()
-        text.append(f"{number}. " if number < 10 else f"{number}.", style="bold")
-        text.append(clean(item.title) or "(untitled)", style="bold")
-        if item.url and item.url in self.in_library:
-            text.append("  ◆ in library", style="green")
-        from reader.render import related_details
-
-        details = related_details(item, date_only=True)
-        if details:
-            text.append("\n   " + details, style="dim")
-        if item.excerpt:
-            excerpt = clean(item.excerpt)
-            text.append("\n   " + (excerpt if len(excerpt) <= 240 else excerpt[:239] + "…"))
-        return Option(Safe(text), id=f"related-{number}")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
