@@ -252,14 +252,14 @@ class DetailsLine:
         yield text
 
 
-def middle_cut(text: str, cells: int) -> str:
-    """``text`` in at most ``cells`` cells: its start and its last ten
+def middle_cut(text: str, cells: int, tail: int = 10) -> str:
+    """``text`` in at most ``cells`` cells: its start and its last ``tail``
     cells around an ellipsis when too long."""
     if cell_len(text) <= cells:
         return text
     if cells <= 1:
         return "…"[:cells]
-    tail = min(10, (cells - 1) // 2)
+    tail = min(tail, (cells - 1) // 2)
     head = cells - 1 - tail
     end = text
     while cell_len(end) > tail:

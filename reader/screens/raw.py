@@ -14,7 +14,7 @@ import re
 import stat
 from dataclasses import dataclass
 
-from rich.console import RenderableType
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.syntax import Syntax
 from rich.text import Text
 from textual import on, work
@@ -155,6 +155,19 @@ def raw_front_matter(path: str) -> tuple[str, int]:
     return clean_block(withhold_secured(text)), first
 
 
+class OneLine:
+    """A path on one line, cut in its middle when narrow (its file name stays)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from reader.render import middle_cut
+
+        if options.max_width >= 1:
+            yield Text(middle_cut(self.path, options.max_width, tail=40), style="bold", no_wrap=True)
+
+
 class RawScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q,i", "dismiss", "Close", id="raw.close", tooltip="Close the raw view"),
@@ -170,7 +183,7 @@ class RawScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="raw-box"):
-            yield Static(Text(clean(self.path), style="bold"), id="raw-path")
+            yield Static(OneLine(clean(self.path)), id="raw-path")
             yield Static(Text("Reading…", style="dim"), id="raw-text")
 
     def on_mount(self) -> None:
