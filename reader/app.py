@@ -126,11 +126,12 @@ class ReaderApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "quit":
             from reader.screens.help import HelpScreen
+            from reader.screens.links import LinksScreen
             from reader.screens.problems import ProblemsScreen
             from reader.screens.raw import RawScreen
 
             # On these screens q closes the screen (their own binding), not the app.
-            return not isinstance(self.screen, (HelpScreen, RawScreen, ProblemsScreen))
+            return not isinstance(self.screen, (HelpScreen, RawScreen, ProblemsScreen, LinksScreen))
         return True
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -144,6 +145,7 @@ class ReaderApp(App[None]):
                 ("raw", "Show raw front matter", "Every field of the article's file (i)"),
                 ("toggle_topics", "Show or hide topics", "The topic sidebar (t)"),
                 ("problems", "Problems", "Files that could not be read, and field warnings (!)"),
+                ("links", "Links of the article", "Follow, open or copy any link of the article (l)"),
                 ("toggle_read_shown", "Hide or show read articles", "Only the unread articles of this view (#)"),
                 ("toggle_unscored", "Hide or show unscored articles", "Articles with no quality score (U)"),
                 ("pipe", "Pipe article to a command", "Send its Markdown to the config's pipe command (|)"),

@@ -361,3 +361,21 @@ async def test_w_saves_the_whole_view_and_the_saved_entry_counts_what_the_screen
         label = next(str(topics.get_option_at_index(i).prompt) for i, e in enumerate(topics.entries) if e == saved)
         assert label.split()[-1] == str(on_screen)
         assert screen.view.choice == saved
+
+
+async def test_l_lists_the_links_and_a_body_link_opens_by_its_number(seeds: Path, tmp_path: Path, browser, monkeypatch) -> None:
+    from reader.screens.links import LinksScreen
+
+    app = build(seeds, tmp_path, browser, watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        body = pane(app).body_links()
+        assert body  # the first sample article has a link in its body
+        await press(pilot, "l")
+        assert isinstance(app.screen, LinksScreen)
+        await press(pilot, "1", "o")  # link [1], in the browser
+        assert browser.wait_for(1) == [[body[0]]]
+        assert not isinstance(app.screen, LinksScreen)
+        await press(pilot, "l")
+        await press(pilot, "q")  # closes the list, not the app
+        assert app.is_running and not isinstance(app.screen, LinksScreen)

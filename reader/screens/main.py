@@ -78,6 +78,7 @@ class MainScreen(Screen):
         Binding("o", "open_link", "Open", id="open", tooltip="Open the article's link in the browser"),
         Binding("O", "open_and_next", "Open, next", id="open.next", tooltip="Open the link in the browser, mark the article read, go to the next unread", show=False),
         Binding("y", "copy_link", "Copy link", id="copy", tooltip="Copy the article's link", show=False),
+        Binding("l", "links", "Links", id="links", tooltip="The article's links: follow, open or copy", show=False),
         Binding("vertical_line", "pipe", "Pipe", id="pipe", tooltip="Send the article's Markdown to a command (the config's pipe)", show=False),
         Binding("i", "raw", "Raw", id="raw", tooltip="Show every field of the article's front matter", show=False),
         Binding("t", "toggle_topics", "Topics", id="topics", tooltip="Show or hide the topic list"),
@@ -427,6 +428,34 @@ class MainScreen(Screen):
             if failed:
                 self.notify(failed, timeout=2)
 
+    def action_links(self) -> None:
+        """Every link of the article, the body's and the related ones, to follow, open or copy (l)."""
+        from reader.screens.links import LinksScreen
+
+        pane = self.pane
+        pane.flush()
+        entries = pane.link_entries()
+        if not entries:
+            self.notify("The article is still loading." if pane.fetching else "This article has no links.", severity="warning")
+            return
+
+        def chosen(result: tuple[str, str] | None) -> None:
+            if result is None:
+                return
+            what, url = result
+            if what == "follow":
+                self.follow_url(url)  # one of ours inside reader, else the browser; non-http(s) refused
+                return
+            problem = refusal(url)
+            if problem is not None:
+                self.notify(problem, severity="error")
+            elif what == "browser":
+                self.app.open_url(url)
+            else:
+                self.app.copy_text(url)
+
+        self.app.push_screen(LinksScreen(entries), chosen)
+
     def action_pipe(self) -> None:
         """Send the article as Markdown to the config's pipe command (|), asking for one when none is set."""
         from reader.pipe import article_markdown
@@ -670,6 +699,6 @@ class MainScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "search" and isinstance(self.focused, Input):
             return False  # a `/` typed into the search bar (or any field) is text
-        if action in ("open_link", "copy_link", "raw", "follow", "open_and_next", "pipe"):
+        if action in ("open_link", "copy_link", "raw", "follow", "open_and_next", "pipe", "links"):
             return self.pane.has_article
         return True
