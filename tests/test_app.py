@@ -147,8 +147,8 @@ async def test_start_pane_shows_the_first_article(seeds: Path, tmp_path: Path) -
         related = flat(shown(pane(app).query_one(RelatedList)))
         assert related.startswith("1. Chipmaker Quarterly Results")
         assert "2. Startups Try Smaller Models to Tame Costs" in related
-        # The secured payload is never shown, only that there is one.
-        assert "encrypted payload is present (not shown)" in text
+        # The secured payload is never shown, only that there is one (on the details line).
+        assert "secured payload" in text
 
 
 async def test_footer_offers_open_copy_and_raw_from_the_start(seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -207,10 +207,12 @@ async def test_keys_move_the_cursor_and_the_pane_follows(seeds: Path, tmp_path: 
             ("ctrl+u", 0),
             ("k", 0),  # stays on the first
             ("pagedown", page),
+            ("end", last),
             ("pagedown", last),  # stops on the last
             ("j", last),
             ("pageup", last - page),
-            ("ctrl+b", 0),
+            ("g", 0),
+            ("ctrl+b", 0),  # stops on the first
             ("ctrl+f", page),
             ("home", 0),
             ("end", last),
@@ -517,7 +519,7 @@ async def test_a_missing_related_number_only_says_so(seeds: Path, tmp_path: Path
         # An article with no related links at all.
         titles = list_titles(app)
         target = titles.index("Small Probe Reaches Near-Earth Asteroid After Three-Year Cruise")
-        await pilot.click(ArticleList, offset=(10, target))
+        article_list(app).move_to(target)
         await settle(pilot)
         assert pane_title(app) == titles[target]
         await press(pilot, "1")
@@ -638,11 +640,12 @@ async def test_i_shows_the_raw_fields_without_the_secured_payload(seeds: Path, t
         await press(pilot, "i")  # read in a worker
         assert isinstance(app.screen, RawScreen)
         raw = shown(app.screen.query_one("#raw-text", Static))
-        assert f'title: {TOP_TITLE}' in raw or f"title: '{TOP_TITLE}'" in raw
-        assert "webUrl: " + TOP_URL in raw
+        # As the file has it, quotes and all (test_pane checks it line for line).
+        assert f'title: "{TOP_TITLE}"' in raw
+        assert 'webUrl: "' + TOP_URL + '"' in raw
         assert "quality: 160" in raw
         assert "topics:" in raw and "- AI" in raw
-        assert re.search(r"secured: .*not shown", raw)
+        assert re.search(r"secured: <encrypted payload, \d+ characters, not shown>", raw)
         everything = "".join(shown(w) for w in app.screen.query(Static)) + app.export_screenshot()
         compact = re.sub(r"\s+", "", everything)
         for piece in (payload[:32], payload[-32:], payload.split(";")[1]):
