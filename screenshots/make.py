@@ -60,6 +60,8 @@ async def main() -> None:
         await shoot("related", (120, 40), ["enter", "end"], cache)
         await shoot("help", (120, 40), ["question_mark"], cache)
         await shoot("narrow", (80, 24), ["j"], cache)
+        # A wide terminal: the sidebar, the list and the article side by side.
+        await shoot("wide", (180, 45), ["j"], cache)
 
 
 if __name__ == "__main__":

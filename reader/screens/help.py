@@ -46,7 +46,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("Enter / Esc in the search", "keep the search / clear it"),
             ("Esc in the list", "clear the search, then the quick filters, then back to All"),
             ("↑ / ↓ in the search", "earlier / later searches"),
-            ("w", "save the search under a name (shown in the sidebar)"),
+            ("w", "save the whole view (topic, search, filters, sort) under a name, in the sidebar"),
             ("s / S", "sort by quality, date, heat, title / reverse"),
             ("m", "mark read / unread (opening an article marks it read: mark_read in the config)"),
             ("f", "star / unstar"),

@@ -86,7 +86,7 @@ class MainScreen(Screen):
         # A priority binding runs while the app reads its keys, before it hands
         # the next ones on: keys typed in a burst after `/` reach the search bar.
         Binding("slash", "search", "Search", id="search", tooltip="Search with the query language", priority=True),
-        Binding("m", "toggle_read", "Unread", id="mark.read", tooltip="Mark the article read or unread"),
+        Binding("m", "toggle_read", "Read/unread", id="mark.read", tooltip="Mark the article read or unread"),
         Binding("f", "toggle_star", "Star", id="mark.star", tooltip="Star or unstar the article"),
         Binding("plus,equals_sign", "quality_step(10)", "Quality +10", id="filter.quality_up", tooltip="Raise the minimum quality by 10", show=False),
         Binding("minus", "quality_step(-10)", "Quality -10", id="filter.quality_down", tooltip="Lower the minimum quality by 10", show=False),
@@ -131,7 +131,8 @@ class MainScreen(Screen):
             yield TopicList(id="topics")
             yield ListPane(self.services, self._search_changed, lambda: self.refresher.running, id="list-pane")
             yield ArticleView(self.library, self.clock, id="article")
-        yield Footer(compact=True)  # every key shown, ? Keys too, at 80 columns
+        # Without the palette's own entry (ctrl+p is in the help), every key shown fits 80 columns, ? Keys too.
+        yield Footer(show_command_palette=False)
 
     @property
     def list_pane(self) -> ListPane:
