@@ -16,7 +16,7 @@ used; the rest of the file still applies and reader still starts.
     pipe = "glow -"                     # | sends the article's Markdown to this command
 
     [keys]                              # binding id = key(s), for App.set_keymap
-    open = "O"
+    open = "ctrl+o"
     "list.down" = "j,down"
 
 Nothing here imports Textual (tests/test_layers.py).
@@ -459,13 +459,15 @@ def _apply(config: Config, data: dict[str, Any], text: str, path: Path) -> None:
                         problem(("keys",) + binding, str(exc))
             elif name == "mark_read_on_open":  # before mark_read; a mark_read of the file's own wins
                 old = _bool(value)
-                if "mark_read" not in data:
+                if "mark_read" in data:
+                    problem((name,), 'is replaced by mark_read ("open", "dwell" or "never"), which this file sets too', "ignored")
+                else:
                     config.mark_read = "open" if old else "never"
-                problem(
-                    (name,),
-                    f'is replaced by mark_read ("open", "dwell" or "never"); read as mark_read = "{"open" if old else "never"}"',
-                    "please rename it",
-                )
+                    problem(
+                        (name,),
+                        f'is replaced by mark_read ("open", "dwell" or "never"); read as mark_read = "{config.mark_read}"',
+                        "please rename it",
+                    )
             elif name in _CHECKS:
                 setattr(config, name, _CHECKS[name](value))
             else:

@@ -158,7 +158,10 @@ def _numeric(key: str, value: str, negated: bool, text: str, start: int, end: in
         return [Term(key, None, negated, "none", start, end)]
     unscored = value.lower().endswith(",none")
     if unscored:
-        terms = _numeric(key, value[: -len(",none")].strip(), negated, text, start, end)
+        number = value[: -len(",none")].strip()
+        if number.lower() == "none":
+            raise QueryError(f"'{key}:none,none' says none twice; '{key}:none' is enough", text, start, end)
+        terms = _numeric(key, number, negated, text, start, end)
         return [Term(t.kind, t.value, t.negated, t.op + "?", t.start, t.end) for t in terms]
     match = _RANGE.match(value)
     if match:

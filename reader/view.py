@@ -10,6 +10,7 @@ name, whatever it holds, can stand for one of them.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, replace
 from typing import Union
 
@@ -213,18 +214,30 @@ class View:
         current = self.sort if self.sort in SORTS else None
         return replace(self, sort=SORTS[(SORTS.index(current) + 1) % len(SORTS)])
 
+    def order(self, config: Config | None = None) -> tuple[str | None, bool]:
+        """The sort in force (None: relevance) and whether it runs the other
+        way round: s's, else the query's own (sort:-date, which S turns
+        back), else the config's (relevance when the search has words).
+        What the store does with (view.sort, view.reverse) and the query."""
+        if self.sort is not None:
+            return self.sort, self.reverse
+        query = self.query(config)
+        if query.sort is not None:
+            return query.sort, self.reverse != query.reverse
+        return None, self.reverse
+
     def order_text(self, config: Config | None = None) -> str:
         """The order the list is in, in words."""
-        words = self.search.has_text_search
-        sort = self.sort or self.query(config).sort
+        words = self.query(config).has_text_search
+        sort, reverse = self.order(config)
         if sort == "quality" and not words:
             sort = None
         if sort is None:
-            if self.reverse:
+            if reverse:
                 return "worst match first" if words else "lowest quality first"
             return "best match first" if words else "best first"
         first, last = _ORDERS[sort]
-        return last if self.reverse else first
+        return last if reverse else first
 
     def header(
         self, count: int, indexing: bool = False, config: Config | None = None, width: int | None = None, problems: str = ""
@@ -252,9 +265,11 @@ class View:
             shown = Text(f"{self.filters.text(short=True)} · x clears", style="yellow")
         return [text, shown]
 
-    def saved_text(self) -> str:
+    def saved_text(self, config: Config | None = None) -> str:
         """The view as one query (what w saves): the sidebar's choice, the
-        search, the filters and the sort, in the query language."""
+        search, the filters and the order it is in, in the query language.
+        (Relevance the other way round has no words in the language: a
+        search by words saved after S is saved best match first.)"""
         words: list[str] = []
         if isinstance(self.choice, Unread):
             words.append("is:unread")
@@ -263,14 +278,16 @@ class View:
         elif isinstance(self.choice, Topic):
             words.append("topic:" + quoted(self.choice.name))
         elif isinstance(self.choice, Saved):
-            words.append(self.choice.text.strip())
-        if self.search.text.strip():
-            words.append(self.search.text.strip())
+            words.append(_SORT_WORD.sub("", self.choice.text))
+        words.append(_SORT_WORD.sub("", self.search.text))
         words.extend(term_text(term) for term in self.filters.terms())
-        sort = self.sort or self.query().sort
-        if sort is not None or self.reverse:
-            words.append(f"sort:{'-' if self.reverse else ''}{sort or 'quality'}")
-        return " ".join(w for w in words if w)
+        sort, reverse = self.order(config)
+        if sort is not None:
+            words.append(f"sort:{'-' if reverse else ''}{sort}")
+        return " ".join(" ".join(w.split()) for w in words if w.strip())
+
+
+_SORT_WORD = re.compile(r"(?<!\S)sort:\S*", re.IGNORECASE)  # a query's own sort: the saved view says the one in force
 
 
 def quoted(value: str) -> str:

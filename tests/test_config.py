@@ -548,3 +548,10 @@ def test_bad_values_of_the_new_keys_are_named_and_defaulted(xdg_dirs, line, mess
     key = line.split(" ")[0]
     assert config.problems == [f"{path}:1: key '{key}' {message}; using the default"]
     assert getattr(config, key) == getattr(Config(), key)
+
+
+def test_the_old_key_beside_mark_read_is_named_as_ignored(xdg_dirs):
+    path = write_config(xdg_dirs, "mark_read_on_open = false\nmark_read = 'dwell'\n")
+    config = load_config()
+    assert config.mark_read == "dwell"
+    assert config.problems == [f"{path}:1: key 'mark_read_on_open' is replaced by mark_read (\"open\", \"dwell\" or \"never\"), which this file sets too; ignored"]

@@ -315,3 +315,8 @@ def test_none_keeps_or_selects_articles_with_no_score() -> None:
     assert [(t.value, t.op) for t in parse_query("heat:10..20,NONE").terms] == [(10.0, ">=?"), (20.0, "<=?")]
     with pytest.raises(QueryError, match="add ,none"):
         parse_query("quality:high,none")
+
+
+def test_none_twice_is_an_error_not_broken_sql() -> None:
+    with pytest.raises(QueryError, match="says none twice"):
+        parse_query("quality:none,none")

@@ -342,7 +342,7 @@ async def test_w_saves_the_whole_view_and_the_saved_entry_counts_what_the_screen
         topics = app.screen.query_one(TopicList)
         ai = next(i for i, entry in enumerate(topics.entries) if getattr(entry, "name", None) == "AI")
         topics.highlighted = ai
-        await press(pilot, "enter", "slash", *"chip", "enter", "plus", "plus", "S")
+        await press(pilot, "enter", "slash", *"chip", "enter", "plus", "plus", "s", "S")  # oldest first
         on_screen = len(listed(app))
         assert 0 < on_screen
         await press(pilot, "w")
@@ -350,7 +350,7 @@ async def test_w_saves_the_whole_view_and_the_saved_entry_counts_what_the_screen
         await press(pilot, "enter")
         await wait_until(pilot, lambda: any(getattr(e, "name", None) == "AI chips" for e in topics.entries))
         saved = next(e for e in topics.entries if getattr(e, "name", None) == "AI chips")
-        assert saved.text == "topic:AI chip quality:>=20,none sort:-quality"
+        assert saved.text == "topic:AI chip quality:>=20,none sort:-date"
         order = [row.id for row, _ in listed(app)]
         await press(pilot, "escape", "escape", "escape")  # back to All
         assert len(listed(app)) > on_screen
@@ -379,3 +379,117 @@ async def test_l_lists_the_links_and_a_body_link_opens_by_its_number(seeds: Path
         await press(pilot, "l")
         await press(pilot, "q")  # closes the list, not the app
         assert app.is_running and not isinstance(app.screen, LinksScreen)
+
+
+# -- found in review -----------------------------------------------------------------------
+
+
+def linked(folder: Path, count: int = 30) -> None:
+    """``numbered`` articles, Article 03 with a related link to Article 10."""
+    from conftest import article, write
+
+    numbered(folder, count)
+    related = '\nrelated:\n  - title: "Article 10"\n    webUrl: "https://news.example/10"'
+    write(folder, "03.md", article("Article 03", quality=87, webUrl="https://news.example/3", body="Body of 3.") .replace("---\nBody", related.lstrip("\n") + "\n---\nBody", 1))
+
+
+async def test_after_a_link_followed_from_the_list_and_a_refresh_back_is_the_list_where_it_was(tmp_path: Path) -> None:
+    from conftest import article, write
+
+    folder = tmp_path / "news"
+    linked(folder)
+    app = build(folder, tmp_path)  # watching
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "j", "j", "j")
+        assert article_list(app).current_row.title == "Article 03"
+        await press(pilot, "1")
+        assert pane(app).row.title == "Article 10" and main_screen(app).reading
+        write(folder, "new.md", article("Brand new", quality=99, webUrl="https://news.example/new"))
+        await wait_until(pilot, lambda: "Brand new" in [row.title for row, _ in listed(app)], what="the list never refreshed")
+        await settle(pilot)
+        assert pane(app).row.title == "Article 10"
+        await press(pilot, "escape")
+        assert not main_screen(app).reading
+        assert article_list(app).current_row.title == "Article 03"
+        assert pane(app).row.title == "Article 03"
+
+
+def test_the_cursor_keeps_its_article_when_the_one_to_keep_has_gone() -> None:
+    from array import array
+
+    from reader.widgets.article_list import _neighbour
+
+    old = array("q", [1, 2, 3, 4, 5])
+    assert _neighbour(old, 2, array("q", [1, 2, 3, 5])) == 2  # the cursor's own article, still there
+    assert _neighbour(old, 2, array("q", [1, 2, 4, 5])) == 2  # gone: the next one
+    assert _neighbour(old, 4, array("q", [1, 2, 3])) == 2  # the last gone: the one before
+    assert _neighbour(old, 1, array("q", [])) == 0
+
+
+async def test_n_while_reading_full_screen_reads_the_next_unread_in_its_place(tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    numbered(folder, 10)
+    app = unwatched(folder, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "j", "m", "k")  # Article 01 read by hand
+        await press(pilot, "enter")
+        await press(pilot, "n")
+        assert main_screen(app).reading and pane(app).row.title == "Article 02"
+        assert app.state.is_read(key(app, pane(app).row))  # opened in place: read
+        await press(pilot, "escape")
+        assert article_list(app).current_row.title == "Article 02" and pane(app).row.title == "Article 02"
+
+
+async def test_dwell_marks_nothing_while_the_pane_is_out_of_sight(seeds: Path, tmp_path: Path) -> None:
+    app = unwatched(seeds, tmp_path, config=Config(mark_read="dwell", mark_read_dwell=0.05))
+    async with app.run_test(size=(40, 12)) as pilot:  # a tiny terminal: the list alone
+        await settle(pilot)
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert read_titles(app) == []
+
+
+async def test_the_header_says_oldest_first_for_a_query_sorted_the_other_way(seeds: Path, tmp_path: Path) -> None:
+    app = unwatched(seeds, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "slash", *"sort:-date", "enter")
+        assert "oldest first" in header(app)
+        dates = [row.published_at for row, _ in listed(app) if row.published_at is not None]
+        assert dates == sorted(dates)
+        await press(pilot, "S")  # turned back
+        assert "newest first" in header(app)
+
+
+async def test_a_new_view_starts_at_its_top_even_when_a_refresh_reload_comes_first(tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    numbered(folder, 60)
+    app = unwatched(folder, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "G")
+        await pilot.press("s")  # a new view...
+        main_screen(app).load_ids()  # ...and a refresh's reload asked before its list landed
+        await settle(pilot)
+        articles = article_list(app)
+        assert articles.cursor == 0 and int(articles.scroll_offset.y) == 0
+        await press(pilot, "G")
+        main_screen(app).load_ids()  # a reload alone keeps the cursor
+        await settle(pilot)
+        assert articles.cursor == 59
+
+
+def test_the_problems_counted_at_start_are_not_told_as_new() -> None:
+    from reader.model import Problem
+    from reader.screens.problems import ProblemsTracker
+
+    tracker = ProblemsTracker()
+    broken = Problem("/lib/bad.md", "not valid YAML", line=2, skipped=True)
+    assert tracker.update([broken]) == []  # (pressing ! early counts too: the first count tells nothing)
+    assert tracker.words() == "1 skipped"
+    assert tracker.update([broken]) == []
+    worse = Problem("/lib/worse.md", "not valid YAML", line=1, skipped=True)
+    assert tracker.update([broken, worse, Problem("/lib/x.md", "quality is not a number")]) == [worse]
+    assert tracker.words() == "2 skipped, 1 warning"

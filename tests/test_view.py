@@ -130,7 +130,7 @@ def test_the_header_says_what_is_shown_how_many_and_in_what_order() -> None:
     assert "\n".join(map(str, ranked.header(9))) == "Unread · 9 · best match first  /rocket launch"
     assert "\n".join(map(str, replace(ranked, reverse=True).header(9))).startswith("Unread · 9 · worst match first")
     filtered = View(choice=Saved("mine", "x"), filters=Filters(min_quality=20))
-    assert [str(line) for line in filtered.header(2, indexing=True)] == ["⌕ mine · 2 · best first  · indexing…  [quality ≥ 20 or unscored; x clears]"]
+    assert [str(line) for line in filtered.header(2, indexing=True)] == ["⌕ mine · 2 · best match first  · indexing…  [quality ≥ 20 or unscored; x clears]"]  # its word ranks it
     assert "\n".join(map(str, View().header(5, config=Config(sort="heat")))) == "All · 5 · hottest first"
 
 
@@ -173,3 +173,13 @@ def test_a_view_saves_as_one_query_that_selects_the_same_articles() -> None:
     # Chosen again, a saved view selects what it did, in its order.
     chosen = View(choice=Saved("autos", text))
     assert chosen.query().reverse and chosen.query().sort == "date"
+
+
+def test_a_saved_view_keeps_the_order_on_screen_once() -> None:
+    date = Config(sort="date")
+    assert View(search=parse_query("ai sort:-date")).saved_text(date) == "ai sort:-date"
+    assert View(choice=Saved("x", "sort:-date"), reverse=True).saved_text(date) == "sort:date"  # S turned it back
+    assert View(choice=Topic("x"), reverse=True).saved_text(date) == "topic:x sort:-date"  # the config's sort, reversed
+    assert View(search=parse_query("ai")).saved_text(date) == "ai"  # relevance
+    for view in (View(search=parse_query("ai sort:-date")), View(choice=Saved("x", "sort:-date"), reverse=True)):
+        assert View(choice=Saved("again", view.saved_text(date))).order_text(date) == view.order_text(date)

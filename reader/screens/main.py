@@ -13,7 +13,6 @@ from __future__ import annotations
 import time
 from array import array
 from dataclasses import replace
-from functools import partial
 
 from textual import on, work
 from textual.app import App, ComposeResult
@@ -38,6 +37,8 @@ from reader.messages import (
 from reader.model import ListRow
 from reader.query import Query
 from reader.screens.loading import count_sidebar
+from reader.screens.marking import ReadMarker
+from reader.screens.problems import ProblemsTracker
 from reader.screens.refreshing import Refresher
 from reader.store import CacheDamaged, NotIndexed, SearchInterrupted, StoreError
 from reader.services import Services
@@ -122,9 +123,8 @@ class MainScreen(Screen):
         self._last_failure: tuple[str, int] | None = None  # the last list error shown, and its 5 s slot
         self._bindings_had: bool | None = None  # whether keys on "this article" had one, at the last footer refresh
         self._recount = None  # the timer that recounts the sidebar after marks changed
-        self._dwell = None  # with mark_read = "dwell": the timer that marks the shown article read
-        self._problems: list | None = None  # the library's problems at the last refresh (None before the first)
-        self._skipped: set[tuple[str, str]] = set()  # the files skipped then, to tell of new ones
+        self.marker = ReadMarker(self, services.config, self._change_marks, self._still_shown)
+        self.problems = ProblemsTracker()  # the library's problems as of the last refresh
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -207,7 +207,7 @@ class MainScreen(Screen):
     def action_toggle_read(self) -> None:
         row = self._marked_row()
         if row is not None:
-            self._stop_dwell()  # the user's word: the dwell must not undo it...
+            self.marker.stop()  # the user's word: the dwell must not undo it...
             self.pane.marked_by_hand(row.id)  # ...nor one that starts as the pane says it shows the row
             self.list_pane.change_marks(row, lambda marks: replace(marks, read=not marks.read))
 
@@ -216,38 +216,32 @@ class MainScreen(Screen):
         if row is not None:
             self.list_pane.change_marks(row, lambda marks: replace(marks, starred=not marks.starred))
 
-    def mark_opened(self, row: ListRow | None) -> None:
-        """``row`` was opened (read full screen, or its link followed): read,
-        unless the config says never."""
-        if row is not None and self.state is not None and self.config.mark_read != "never":
-            self._stop_dwell()
-            self.list_pane.change_marks(row, lambda marks: replace(marks, read=True))
+    def _change_marks(self, row: ListRow, change) -> None:
+        if self.state is not None:
+            self.list_pane.change_marks(row, change)
 
-    def _stop_dwell(self) -> None:
-        if self._dwell is not None:
-            self._dwell.stop()
-            self._dwell = None
+    def _still_shown(self, row: ListRow) -> bool:
+        """Whether ``row`` is in the pane, loaded and in sight (a tiny
+        terminal shows the list alone), and not marked by hand since."""
+        pane = self.pane
+        return (
+            pane.row is not None and pane.row.id == row.id and pane.settled and pane.display
+            and not pane.marked_by_hand_since_shown(row.id)
+        )
 
     @on(ArticleView.Shown)
     def _shown(self, event: ArticleView.Shown) -> None:
         self._bindings_changed()
-        self._stop_dwell()
-        row = event.row
-        if row is None or not event.readable or self.state is None or self.config.mark_read != "dwell":
-            return
-        if isinstance(self.app.focused, SearchInput):
-            return  # typing a search: what lands under the cursor is not being read
-        # Asked now, not when the pane posted Shown: an m handled meanwhile
-        # (pressed just as the body arrived) is the user's word.
-        if self.pane.marked_by_hand_since_shown(row.id):
-            return
-        self._dwell = self.set_timer(self.config.mark_read_dwell, partial(self._dwelt, row))
+        self._dwell_on(event.row if event.readable else None)
 
-    def _dwelt(self, row: ListRow) -> None:
-        """``row`` has been shown for the dwell time: read, if it still is."""
-        self._dwell = None
-        if self.pane.row is not None and self.pane.row.id == row.id and self.pane.settled:
-            self.list_pane.change_marks(row, lambda marks: replace(marks, read=True))
+    def _dwell_on(self, row: ListRow | None) -> None:
+        """Start the dwell time of the row shown, when it is read there: in
+        sight, not while a search is typed, not marked by hand meanwhile (an
+        m handled between the pane's Shown and this)."""
+        if row is None or isinstance(self.app.focused, SearchInput) or not self._still_shown(row):
+            self.marker.stop()
+            return
+        self.marker.shown(row)
 
     def action_next_unread(self, step: int = 1) -> None:
         """Move to the next (step 1) or previous (step -1) unread article in the list."""
@@ -278,10 +272,8 @@ class MainScreen(Screen):
     ) -> None:
         """Show the view's articles (and, with ``counts``, recount the sidebar);
         with ``view``, that view from now on; with ``keep_cursor``, the
-        article under the cursor stays under it (the one being read, while
-        one is read full screen)."""
-        if keep is None and keep_cursor and self.reading and self.pane.row is not None and not self.pane.history:
-            keep = self.pane.row.id
+        article under the cursor stays under it (while an article is read
+        full screen, the list's cursor stays where reading began)."""
         ready = self.list_pane.show(view or self.view, keep, keep_cursor, counts, then_refresh)
         if ready is not None:  # read while the app started: into the first frame, the sidebar after it
             self._list_loaded(ready)
@@ -369,10 +361,17 @@ class MainScreen(Screen):
     def _highlighted(self, event: ArticleList.Highlighted) -> None:
         pane = self.pane
         if self.reading:
-            return  # reading full screen: the list moving under it changes nothing
+            if not event.moved:
+                return  # the list reloaded under the article read full screen: it stays
+            # n / N / O while reading: the next article is read in its place (opened).
+            pane.history.clear()
+            pane.follow(event.row, PANE_DELAY)
+            self.marker.opened(event.row)
+            self._bindings_changed()
+            return
         typing = isinstance(self.app.focused, SearchInput)
-        if pane.row is None or event.row is None or pane.row.id != event.row.id:
-            self._stop_dwell()  # moved on before the dwell time was up
+        if event.row is None or self.marker.dwelling is None or self.marker.dwelling.id != event.row.id:
+            self.marker.stop()  # moved on before the dwell time was up
         pane.follow(event.row, TYPING_PANE_DELAY if typing else PANE_DELAY)
         self._bindings_changed()
 
@@ -398,13 +397,13 @@ class MainScreen(Screen):
         else:
             self.set_class(True, "-reading")
         pane.focus()
-        self.mark_opened(pane.row)
+        self.marker.opened(pane.row)
 
     def action_open_link(self) -> None:
         url = self.pane.link()
         self.app.open_url(url or "")
         if url and refusal(url) is None:
-            self.mark_opened(self.pane.row)
+            self.marker.opened(self.pane.row)
 
     def action_copy_link(self) -> None:
         url = self.pane.link()
@@ -424,10 +423,9 @@ class MainScreen(Screen):
         self.app.open_url(url or "")
         if row is not None and self.state is not None:
             self.list_pane.change_marks(row, lambda marks: replace(marks, read=True))
-        if not self.reading:
-            failed = self.list_pane.next_unread(1)
-            if failed:
-                self.notify(failed, timeout=2)
+        failed = self.list_pane.next_unread(1)
+        if failed:
+            self.notify(failed, timeout=2)
 
     def action_links(self) -> None:
         """Every link of the article, the body's and the related ones, to follow, open or copy (l)."""
@@ -564,33 +562,27 @@ class MainScreen(Screen):
     def _problems_counted(self, event: ProblemsCounted) -> None:
         from reader.screens.problems import ProblemsScreen, problem_line
 
-        problems = event.problems
-        skipped = [p for p in problems if p.skipped]
-        new = [p for p in skipped if (p.path, p.reason) not in self._skipped]
-        if new and self._problems is not None:  # (not at start: the header says so)
+        new = self.problems.update(event.problems)
+        if new:
             first = problem_line(new[0], self.library.roots)
             more = f" (and {len(new) - 1} more)" if len(new) > 1 else ""
             self.notify(f"{first.plain}{more}; ! lists every problem", title="A file could not be read", severity="warning", timeout=8)
-        self._skipped = {(p.path, p.reason) for p in skipped}
-        self._problems = problems
-        warnings = len(problems) - len(skipped)
-        parts = ([f"{len(skipped):,} skipped"] if skipped else []) + ([f"{warnings:,} warning{'' if warnings == 1 else 's'}"] if warnings else [])
-        self.list_pane.problems = ", ".join(parts)
+        self.list_pane.problems = self.problems.words()
         self.list_pane.header()
         for screen in self.app.screen_stack:
             if isinstance(screen, ProblemsScreen):
-                screen.show(problems)
+                screen.show(event.problems)
 
     def action_problems(self) -> None:
         from reader.screens.problems import ProblemsScreen
 
-        if self._problems is None:
+        if self.problems.problems is None:  # before the first refresh has ended
             try:
-                self._problems = self.library.problems()
+                self.problems.update(self.library.problems())
             except StoreError as exc:
                 self.notify(f"The problems could not be read: {clean(str(exc))}", severity="error")
                 return
-        self.app.push_screen(ProblemsScreen(self._problems, list(self.library.roots)))
+        self.app.push_screen(ProblemsScreen(self.problems.problems or [], list(self.library.roots)))
 
     def action_raw(self) -> None:
         from reader.screens.raw import RawScreen
@@ -665,6 +657,7 @@ class MainScreen(Screen):
     @on(SearchBar.Done)
     def _search_done(self, event: SearchBar.Done) -> None:
         self.articles.focus()
+        self.call_after_refresh(self._dwell_on, self.pane.row)  # typing ended: the article shown is read now
         if self.query_one(SearchBar).has_class("-error"):
             return  # the bar's text is not a query: the list keeps the last good one as it is
         search = self.view.search

@@ -42,6 +42,33 @@ def summary(problems: list[Problem]) -> str:
     return f"{skipped} file{'' if skipped == 1 else 's'} skipped, {warnings} warning{'' if warnings == 1 else 's'}"
 
 
+class ProblemsTracker:
+    """The library's problems as of the last count, and the skipped files
+    that are new since the count before (to tell of a file that breaks
+    while the app runs)."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] | None = None  # None until the first count
+        self._skipped: set[tuple[str, str]] = set()
+
+    def update(self, problems: list[Problem]) -> list[Problem]:
+        """Take a new count; the skipped files not skipped at the last one
+        (none at the first: the header tells of those)."""
+        skipped = [p for p in problems if p.skipped]
+        new = [] if self.problems is None else [p for p in skipped if (p.path, p.reason) not in self._skipped]
+        self._skipped = {(p.path, p.reason) for p in skipped}
+        self.problems = problems
+        return new
+
+    def words(self) -> str:
+        """The count in a few words for the header ("1 skipped, 3 warnings"); "" when none."""
+        problems = self.problems or []
+        skipped = sum(1 for p in problems if p.skipped)
+        warnings = len(problems) - skipped
+        parts = ([f"{skipped:,} skipped"] if skipped else []) + ([f"{warnings:,} warning{'' if warnings == 1 else 's'}"] if warnings else [])
+        return ", ".join(parts)
+
+
 class ProblemsScreen(ModalScreen[None]):
     """The library's problems, scrollable; Esc or q closes it."""
 
@@ -64,6 +91,7 @@ class ProblemsScreen(ModalScreen[None]):
         super().__init__()
         self.problems = problems
         self.roots = roots
+        self._composed = False  # its widgets are there to show the problems in
 
     def compose(self) -> ComposeResult:
         with Vertical(id="problems-box"):
@@ -73,11 +101,14 @@ class ProblemsScreen(ModalScreen[None]):
             yield Static(Text("Esc: close    the list follows the files as they change; `reader check` prints it", style="dim"))
 
     def on_mount(self) -> None:
+        self._composed = True
         self.show(self.problems)
 
     def show(self, problems: list[Problem]) -> None:
         """Show these problems (called again after each refresh)."""
         self.problems = problems
+        if not self._composed:
+            return  # on_mount shows the newest
         head = Text("Problems", style="bold")
         head.append(f"  {summary(problems)}", style="dim")
         self.query_one("#problems-head", Static).update(head)

@@ -86,6 +86,8 @@ class ArticleList(ScrollView, can_focus=True):
         """The list."""
         row: ListRow | None
         """The article under the cursor now."""
+        moved: bool = True
+        """The user moved the cursor; False when the list was set anew under it."""
 
     @dataclass
     class Selected(Message):
@@ -152,7 +154,7 @@ class ArticleList(ScrollView, can_focus=True):
         else:
             self._scroll_to_cursor(center=keep is not None)
         self.refresh()
-        self.post_message(self.Highlighted(self, self.current_row))
+        self.post_message(self.Highlighted(self, self.current_row, moved=False))
 
     def finish(self, ids: array[int]) -> bool:
         """The whole of a list shown in part: the cursor, the scroll and the
@@ -337,12 +339,12 @@ class ArticleList(ScrollView, can_focus=True):
 
 
 def _neighbour(old: array[int], cursor: int, ids: array[int]) -> int:
-    """Where the cursor goes when the article under it has left the list:
-    to the next article of the old list still in the new one, else the
-    one before it, else the same line."""
+    """Where the cursor goes when the article it was to keep has left the
+    list: the article under it if still there, else the next one of the old
+    list still in the new one, else the one before, else the same line."""
     if cursor < len(old):
         present = set(ids)
-        for index in (*range(cursor + 1, len(old)), *range(cursor - 1, -1, -1)):
+        for index in (cursor, *range(cursor + 1, len(old)), *range(cursor - 1, -1, -1)):
             if old[index] in present:
                 return ids.index(old[index])
     return min(cursor, max(0, len(ids) - 1))

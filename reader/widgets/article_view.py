@@ -174,7 +174,9 @@ class ArticleView(VerticalScroll, can_focus=True):
         self._stop()
         if row is None or not self.children:
             return  # nothing waiting, or the app is closing
-        self._by_hand.discard(row.id)  # shown anew: opening it marks it read again
+        if self.row is None or self.row.id != row.id:
+            self._by_hand.discard(row.id)  # shown anew after another: the dwell may mark it again
+        # (the same article shown again, its file changed: an m on it still stands)
         self.show_now(row)
 
     def _stop(self) -> None:

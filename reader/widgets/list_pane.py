@@ -60,6 +60,7 @@ class ListPane(Vertical):
         self._planned: tuple[View, object] | None = None  # the last view planned, and its plan
         self._writing: dict[int, int] = {}  # rows with changes of marks still being written, and how many
         self.problems = ""  # the library's problems in a few words ("1 skipped"), for the header; "" when none
+        self._to_top = False  # the newest load is a new view's, to show from its top
 
     def compose(self) -> ComposeResult:
         yield SearchBar(self.searched, self.history, id="search")
@@ -159,7 +160,7 @@ class ListPane(Vertical):
             self.notify("Searches cannot be saved: there is no state file.", severity="warning")
             return
         try:
-            text = self.view.saved_text()
+            text = self.view.saved_text(self.config)
         except ValueError as exc:
             self.notify(f"This view cannot be saved: {exc}", severity="warning")
             return
@@ -263,6 +264,9 @@ class ListPane(Vertical):
         (nothing is loaded then, and the sidebar is not counted).
         """
         self.library.interrupt()
+        if keep is None and keep_cursor and self._to_top and view == self.view:
+            keep_cursor = False  # a reload before a new view's list landed: it still starts at its top
+        self._to_top = keep is None and not keep_cursor
         self.view = view
         self._requested_plan = self._plan(view)
         articles = self.articles
@@ -298,6 +302,7 @@ class ListPane(Vertical):
             if event.drawn is not None:
                 event.drawn.set()
             return  # a newer list is on its way
+        self._to_top = False
         articles = self.articles
         keep = event.keep
         if keep is None and event.keep_cursor and articles.count and articles.cursor < len(articles.ids):
