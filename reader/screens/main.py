@@ -16,13 +16,11 @@ from dataclasses import replace
 
 from textual import on, work
 from textual.app import App, ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
-from reader.links import refusal
 from reader.messages import (
     FilesChanged,
     IndexProgress,
@@ -36,6 +34,8 @@ from reader.messages import (
 )
 from reader.model import ListRow
 from reader.query import Query
+from reader.screens.handoff import Handoff
+from reader.screens.keys import MAIN_KEYS
 from reader.screens.loading import count_sidebar
 from reader.screens.marking import ReadMarker
 from reader.screens.problems import ProblemsTracker
@@ -67,47 +67,16 @@ def find_main(app: App) -> "MainScreen | None":
 class MainScreen(Screen):
     """The one screen reader is read in.
 
-    Bigger than 300 lines (about 450): it is where 30 keys and a dozen
+    Bigger than 300 lines (about 480): it is where 40 keys and a dozen
     messages meet the parts, one short action or handler each; every job
     they start lives in a module of its own (view, loading, refreshing,
-    saving, the list pane, the article pane), and splitting the handlers
+    saving, marking, handoff, the problems, the list pane, the article
+    pane; the keys in screens/keys.py), and splitting the handlers
     themselves would only scatter the wiring.
     """
 
     ESCAPE_TO_MINIMIZE = False  # escape is "back": through the history first
-    BINDINGS = [
-        Binding("o", "open_link", "Open", id="open", tooltip="Open the article's link in the browser"),
-        Binding("O", "open_and_next", "Open, next", id="open.next", tooltip="Open the link in the browser, mark the article read, go to the next unread", show=False),
-        Binding("y", "copy_link", "Copy link", id="copy", tooltip="Copy the article's link", show=False),
-        Binding("l", "links", "Links", id="links", tooltip="The article's links: follow, open or copy", show=False),
-        Binding("vertical_line", "pipe", "Pipe", id="pipe", tooltip="Send the article's Markdown to a command (the config's pipe)", show=False),
-        Binding("i", "raw", "Raw", id="raw", tooltip="Show every field of the article's front matter", show=False),
-        Binding("t", "toggle_topics", "Topics", id="topics", tooltip="Show or hide the topic list"),
-        Binding("exclamation_mark", "problems", "Problems", id="problems", tooltip="Files that could not be read, and field warnings", show=False),
-        # A priority binding runs while the app reads its keys, before it hands
-        # the next ones on: keys typed in a burst after `/` reach the search bar.
-        Binding("slash", "search", "Search", id="search", tooltip="Search with the query language", priority=True),
-        Binding("m", "toggle_read", "Read/unread", id="mark.read", tooltip="Mark the article read or unread"),
-        Binding("f", "toggle_star", "Star", id="mark.star", tooltip="Star or unstar the article"),
-        Binding("plus,equals_sign", "quality_step(10)", "Quality +10", id="filter.quality_up", tooltip="Raise the minimum quality by 10", show=False),
-        Binding("minus", "quality_step(-10)", "Quality -10", id="filter.quality_down", tooltip="Lower the minimum quality by 10", show=False),
-        Binding("u", "toggle_unpublished", "Hide unpublished", id="filter.unpublished", tooltip="Hide or show unpublished articles", show=False),
-        Binding("U", "toggle_unscored", "Hide unscored", id="filter.unscored", tooltip="Hide or show articles with no quality score", show=False),
-        Binding("number_sign", "toggle_read_shown", "Hide read", id="filter.read", tooltip="Hide or show the read articles", show=False),
-        Binding("p", "choose_provider", "Provider", id="filter.provider", tooltip="Show only one provider's articles", show=False),
-        Binding("x", "clear_filters", "Clear filters", id="filter.clear", tooltip="Clear the quick filters", show=False),
-        Binding("A", "mark_all_read", "Mark all read", id="mark.all", tooltip="Mark every article in this view read", show=False),
-        Binding("w", "save_search", "Save search", id="search.save", tooltip="Save the current search under a name", show=False),
-        Binding("n", "next_unread(1)", "Next unread", id="next_unread", tooltip="Next unread article", show=False),
-        Binding("N", "next_unread(-1)", "Previous unread", id="previous_unread", tooltip="Previous unread article", show=False),
-        Binding("s", "cycle_sort", "Sort", id="sort", tooltip="Sort by quality, date, heat, title", show=False),
-        Binding("S", "reverse_sort", "Reverse", id="sort.reverse", tooltip="Reverse the sort", show=False),
-        Binding("escape,backspace", "back", "Back", id="back", tooltip="Back to the previous article, or to the list", show=False),
-        *[
-            Binding(str(n), f"follow({n})", f"Related {n}", id=f"related.{n}", tooltip=f"Follow related link {n}", show=False)
-            for n in range(1, 10)
-        ],
-    ]
+    BINDINGS = MAIN_KEYS
 
     def __init__(self, services: Services, watch_files: bool = True, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -124,6 +93,7 @@ class MainScreen(Screen):
         self._bindings_had: bool | None = None  # whether keys on "this article" had one, at the last footer refresh
         self._recount = None  # the timer that recounts the sidebar after marks changed
         self.marker = ReadMarker(self, services.config, self._change_marks, self._still_shown)
+        self.handoff = Handoff(self)
         self.problems = ProblemsTracker()  # the library's problems as of the last refresh
 
     def compose(self) -> ComposeResult:
@@ -183,8 +153,8 @@ class MainScreen(Screen):
     def _layout(self, width: int, height: int) -> None:
         from reader.layout import classes
 
-        for name, on in classes(width, height).items():
-            self.set_class(on, name)
+        for name, wanted in classes(width, height).items():
+            self.set_class(wanted, name)
 
     # marks ------------------------------------------------------------------------
 
@@ -399,83 +369,22 @@ class MainScreen(Screen):
         pane.focus()
         self.marker.opened(pane.row)
 
+    # links out of the article: reader.screens.handoff
+
     def action_open_link(self) -> None:
-        url = self.pane.link()
-        self.app.open_url(url or "")
-        if url and refusal(url) is None:
-            self.marker.opened(self.pane.row)
+        self.handoff.open_link()
 
     def action_copy_link(self) -> None:
-        url = self.pane.link()
-        if not url:
-            self.notify("This article has no link.", severity="warning")
-            return
-        self.app.copy_text(url)
+        self.handoff.copy_link()
 
     def action_open_and_next(self) -> None:
-        """Open the article's link in the browser, mark it read and move to the next unread (O)."""
-        url = self.pane.link()
-        problem = refusal(url)
-        if problem is not None:
-            self.notify(problem, severity="error")
-            return
-        row = self.pane.row
-        self.app.open_url(url or "")
-        if row is not None and self.state is not None:
-            self.list_pane.change_marks(row, lambda marks: replace(marks, read=True))
-        failed = self.list_pane.next_unread(1)
-        if failed:
-            self.notify(failed, timeout=2)
+        self.handoff.open_and_next()
 
     def action_links(self) -> None:
-        """Every link of the article, the body's and the related ones, to follow, open or copy (l)."""
-        from reader.screens.links import LinksScreen
-
-        pane = self.pane
-        pane.flush()
-        entries = pane.link_entries()
-        if not entries:
-            self.notify("The article is still loading." if pane.fetching else "This article has no links.", severity="warning")
-            return
-
-        def chosen(result: tuple[str, str] | None) -> None:
-            if result is None:
-                return
-            what, url = result
-            if what == "follow":
-                self.follow_url(url)  # one of ours inside reader, else the browser; non-http(s) refused
-                return
-            problem = refusal(url)
-            if problem is not None:
-                self.notify(problem, severity="error")
-            elif what == "browser":
-                self.app.open_url(url)
-            else:
-                self.app.copy_text(url)
-
-        self.app.push_screen(LinksScreen(entries), chosen)
+        self.handoff.links()
 
     def action_pipe(self) -> None:
-        """Send the article as Markdown to the config's pipe command (|), asking for one when none is set."""
-        from reader.pipe import article_markdown
-
-        pane = self.pane
-        pane.flush()
-        article = pane.article
-        if article is None:
-            self.notify("The article is still loading." if pane.fetching else "No article to send.", severity="warning")
-            return
-        text = article_markdown(article)
-        if self.config.pipe:
-            self.app.pipe_text(self.config.pipe, text)
-            return
-        from reader.screens.ask import AskName
-
-        def chosen(command: str | None) -> None:
-            if command:
-                self.app.pipe_text(command, text)
-
-        self.app.push_screen(AskName("Send the article's Markdown to the command (no shell; set pipe in the config to skip this):", "less"), chosen)
+        self.handoff.pipe()
 
     def action_follow(self, number: int) -> None:
         url, problem = self.pane.related_link(number)
@@ -489,20 +398,8 @@ class MainScreen(Screen):
         self.action_follow(event.number)
 
     def follow_url(self, url: str | None) -> None:
-        """Open a related link inside reader when it is one of ours, else in the browser."""
-        problem = refusal(url)
-        if problem is not None:
-            self.notify(problem, severity="error")
-            return
-        assert url is not None
-        try:
-            found = self.library.by_url([url]).get(url)
-        except StoreError:
-            found = None
-        if found is None:
-            self.app.open_url(url)
-            return
-        self.open_row(found)
+        """Open a link inside reader when it is one of ours, else in the browser."""
+        self.handoff.follow_url(url)
 
     def open_row(self, row: ListRow) -> None:
         """Read ``row`` full screen. Followed from inside an article, the one
