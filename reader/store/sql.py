@@ -77,7 +77,10 @@ class Where:
         clauses, params = list(self.clauses), list(self.params)
         source = "articles a"
         if self.match is not None:
-            source = "fts JOIN articles a ON a.id = fts.rowid"
+            # CROSS JOIN keeps FTS5 the outer loop: given a topic's ids to
+            # start from, SQLite would run the search once for each of them
+            # (750 ms for a topic of 20k and a word matching none, at 100k).
+            source = "fts CROSS JOIN articles a ON a.id = fts.rowid"
             clauses.insert(0, "fts MATCH ?")
             params.insert(0, self.match)
         return source, (f" WHERE {' AND '.join(clauses)}" if clauses else ""), params
