@@ -18,7 +18,7 @@ Views:
   q>=40 or unscored       + to 40: the default, unscored articles kept
   unread only             # (is:unread against the state file)
   topic+q>=40+unread      a topic, the quality filter and #, together
-  saved view              the last one saved with w and chosen again
+  saved view              a topic, a search, the filters, by date: saved with w, chosen again
   Unread, sort:-date      the Unread entry with a saved oldest-first sort
 """
 
@@ -75,7 +75,7 @@ def measure(folder: Path, work: Path, runs: int, read: int) -> None:
     library.state_path = state.path
     topic = library.topics()[0][0]
     config = Config()
-    saved_view = View(choice=Topic(topic), search=parse_query("bolt"), filters=Filters(min_quality=40, hide_read=True), sort="date")
+    saved_view = View(choice=Topic(topic), search=parse_query("bol*"), filters=Filters(min_quality=40, hide_read=True), sort="date")
     views = [
         ("All", View()),
         ("q>=40 scored only", View(filters=Filters(min_quality=40, hide_unscored=True))),
