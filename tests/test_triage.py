@@ -220,7 +220,10 @@ async def test_the_article_read_full_screen_stays_while_files_change(tmp_path: P
     app = build(folder, tmp_path, browser)  # watching
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await press(pilot, "j", "j", "j", "enter")
+        await press(pilot, "j", "j", "j")
+        articles = article_list(app)
+        line = articles.cursor - int(articles.scroll_offset.y)
+        await press(pilot, "enter")
         reading = pane(app).row
         assert reading.title == "Article 03"
         # A new best article arrives, another changes: the list under the reader moves.
@@ -232,7 +235,8 @@ async def test_the_article_read_full_screen_stays_while_files_change(tmp_path: P
         await press(pilot, "o")
         assert browser.wait_for(1) == [["https://news.example/3"]]
         await press(pilot, "escape")
-        assert article_list(app).current_row.title == "Article 03"  # the cursor on it, in the new list
+        assert article_list(app).current_row.title == "Article 03"  # the cursor on it, in the new list...
+        assert articles.cursor - int(articles.scroll_offset.y) == line  # ...on the screen line it was on
         assert pane(app).row.title == "Article 03"
 
 

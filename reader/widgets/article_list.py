@@ -111,6 +111,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.highlight: list[str] = []  # search words to mark in titles
         self._style_cache: tuple[Style, Style, Style] | None = None
         self._painter = LinePainter()
+        self._height = 0  # the list's height when last in sight (hidden while an article is read full screen)
 
     # data ---------------------------------------------------------------------
 
@@ -147,7 +148,10 @@ class ArticleList(ScrollView, can_focus=True):
             except ValueError:
                 target = _neighbour(old, cursor, ids)
         self.set_reactive(ArticleList.cursor, max(0, min(target, len(ids) - 1)))
-        if keep is not None and 0 <= on_screen < max(1, self.size.height):
+        # Out of sight (an article read full screen), the height it had:
+        # back in sight, the article is on the line it was on.
+        height = self.size.height or self._height
+        if keep is not None and 0 <= on_screen < max(1, height):
             # The same article stays on the same screen line (a live update
             # must not move what the reader is looking at).
             self.scroll_to(y=max(0, self.cursor - on_screen), animate=False)
@@ -334,6 +338,8 @@ class ArticleList(ScrollView, can_focus=True):
             self.move_to(index)
 
     def on_resize(self, event: events.Resize) -> None:
+        if self.size.height:
+            self._height = self.size.height
         self.virtual_size = Size(self.scrollable_content_region.width, self._length)
         self._scroll_to_cursor()
 
