@@ -203,7 +203,9 @@ class View:
             query = Query(text=query.text, terms=(*terms, *query.terms), sort=query.sort or sort, reverse=reverse)
         filters = self.filters.terms()
         if filters:
-            query = replace(query, terms=(*query.terms, *filters))
+            # Before the search's own terms: its last word, while it is typed,
+            # is the query's last term and matches as a prefix (reader.store.sql).
+            query = replace(query, terms=(*filters, *query.terms))
         # The config's minimum quality is where the quick filters start, not a term of its own.
         return query if config is None else apply_config(query, config, minimum=False)
 

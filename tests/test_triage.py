@@ -497,3 +497,20 @@ def test_the_problems_counted_at_start_are_not_told_as_new() -> None:
     worse = Problem("/lib/worse.md", "not valid YAML", line=1, skipped=True)
     assert tracker.update([broken, worse, Problem("/lib/x.md", "quality is not a number")]) == [worse]
     assert tracker.words() == "2 skipped, 1 warning"
+
+
+async def test_a_quick_filter_keeps_the_last_word_a_prefix(tmp_path: Path) -> None:
+    from conftest import article, write
+
+    folder = tmp_path / "news"
+    write(folder, "a.md", article("Face detection gets better", quality=50))
+    write(folder, "b.md", article("Facebook changes its feed", quality=60))
+    write(folder, "c.md", article("Faceless accounts removed"))
+    write(folder, "d.md", article("Facebook trains a model", quality=5))
+    app = unwatched(folder, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "slash", *"face", "enter")
+        assert len(listed(app)) == 4  # face as a prefix
+        await press(pilot, "plus", "plus")  # quality >= 20, unscored kept
+        assert sorted(row.title for row, _ in listed(app)) == ["Face detection gets better", "Facebook changes its feed", "Faceless accounts removed"]
