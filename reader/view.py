@@ -196,16 +196,16 @@ class View:
         """The choice, the search and the quick filters as one query, with
         the config's defaults."""
         query = self.search
+        chosen: tuple[Term, ...] = ()
         if not isinstance(self.choice, All):
-            terms, sort = choice_terms(self.choice)
+            chosen, sort = choice_terms(self.choice)
             # a saved search's sort, the other way round when it says so, unless the search has its own
             reverse = query.reverse if query.sort or sort is None else choice_reverse(self.choice)
-            query = Query(text=query.text, terms=(*terms, *query.terms), sort=query.sort or sort, reverse=reverse)
-        filters = self.filters.terms()
-        if filters:
-            # Before the search's own terms: its last word, while it is typed,
-            # is the query's last term and matches as a prefix (reader.store.sql).
-            query = replace(query, terms=(*filters, *query.terms))
+            query = replace(query, sort=query.sort or sort, reverse=reverse)
+        # The choice's and the filters' terms before the search's own: its
+        # last word, while it is typed, is the query's last term and matches
+        # as a prefix (reader.store.sql).
+        query = replace(query, terms=(*chosen, *self.filters.terms(), *query.terms))
         # The config's minimum quality is where the quick filters start, not a term of its own.
         return query if config is None else apply_config(query, config, minimum=False)
 
@@ -281,7 +281,12 @@ class View:
             words.append("topic:" + quoted(self.choice.name))
         elif isinstance(self.choice, Saved):
             words.append(_SORT_WORD.sub("", self.choice.text))
-        words.append(_SORT_WORD.sub("", self.search.text))
+        search = self.search.text
+        last = self.search.terms[-1] if self.search.terms else None
+        if last is not None and last.kind == "word" and not last.negated and last.end == len(search) and len(str(last.value)) >= 3:
+            if not str(last.value).endswith("*"):
+                search += "*"  # on screen the word typed last matches as a prefix: saved, it says so
+        words.append(_SORT_WORD.sub("", search))
         words.extend(term_text(term) for term in self.filters.terms())
         sort, reverse = self.order(config)
         if sort is not None:

@@ -69,10 +69,10 @@ def test_the_search_and_the_filters_add_up_with_the_choice() -> None:
     )
     assert terms(view) == [
         ("topic", "Space", False),
-        ("word", "rocket", False),
         ("quality", 40, False),
         ("is", "unpublished", True),
         ("provider", "orbit", False),
+        ("word", "rocket", False),  # last: the word being typed matches as a prefix
     ]
     assert view.query().text == "rocket"  # the text is the search bar's
 
@@ -162,12 +162,13 @@ def test_a_view_saves_as_one_query_that_selects_the_same_articles() -> None:
         filters=Filters(min_quality=40, hide_unpublished=True, provider="wire", hide_read=True),
     )
     text = view.saved_text()
-    assert text == 'topic:"AI in Autos" waymo quality:>=40,none -is:unpublished provider:wire is:unread sort:-date'
+    assert text == 'topic:"AI in Autos" waymo* quality:>=40,none -is:unpublished provider:wire is:unread sort:-date'
     again = parse_query(text)
     assert again.sort == "date" and again.reverse
-    assert [(t.kind, t.value, t.negated, t.op) for t in again.terms] == [
-        (t.kind, t.value, t.negated, t.op) for t in view.query().terms
-    ]
+    # The same terms (the last word, a prefix while it was typed, says so with *).
+    assert sorted((t.kind, str(t.value).rstrip("*"), t.negated, t.op) for t in again.terms) == sorted(
+        (t.kind, str(t.value), t.negated, t.op) for t in view.query().terms
+    )
     assert View(choice=Unread()).saved_text() == "is:unread"
     assert View(filters=Filters(hide_unscored=True)).saved_text() == "-quality:none"
     # Chosen again, a saved view selects what it did, in its order.
@@ -178,6 +179,8 @@ def test_a_view_saves_as_one_query_that_selects_the_same_articles() -> None:
 def test_a_saved_view_keeps_the_order_on_screen_once() -> None:
     date = Config(sort="date")
     assert View(search=parse_query("ai sort:-date")).saved_text(date) == "ai sort:-date"
+    assert View(search=parse_query("chip")).saved_text(date) == "chip*"  # a prefix while typed: saved as one
+    assert View(search=parse_query("chip ")).saved_text(date) == "chip"  # a space after it: the word
     assert View(choice=Saved("x", "sort:-date"), reverse=True).saved_text(date) == "sort:date"  # S turned it back
     assert View(choice=Topic("x"), reverse=True).saved_text(date) == "topic:x sort:-date"  # the config's sort, reversed
     assert View(search=parse_query("ai")).saved_text(date) == "ai"  # relevance
