@@ -304,16 +304,21 @@ def _library(value: Any, base: Path) -> list[Path]:
     return [base / Path(os.path.expanduser(p)) for p in items]
 
 
-def _browser(value: Any) -> str:
-    if not isinstance(value, str):
-        raise _Bad(f'must be a command like "firefox %s", found {_found(value)}')
-    try:
-        words = shlex.split(value)
-    except ValueError as exc:
-        raise _Bad(f"cannot be split into words ({str(exc).lower()}), found {_found(value)}") from None
-    if not words:
-        raise _Bad('must be a command like "firefox %s", found an empty string')
-    return value.strip()
+def _command(example: str) -> Callable[[Any], str]:
+    """The check of a command setting (browser, pipe): text that splits into words."""
+
+    def check(value: Any) -> str:
+        if not isinstance(value, str):
+            raise _Bad(f'must be a command like "{example}", found {_found(value)}')
+        try:
+            words = shlex.split(value)
+        except ValueError as exc:
+            raise _Bad(f"cannot be split into words ({str(exc).lower()}), found {_found(value)}") from None
+        if not words:
+            raise _Bad(f'must be a command like "{example}", found an empty string')
+        return value.strip()
+
+    return check
 
 
 def _theme(value: Any) -> str:
@@ -352,18 +357,6 @@ def _dwell(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or not 0 < value <= 3600:
         raise _Bad(f"must be a number of seconds above 0 (at most 3600), found {_found(value)}")
     return float(value)
-
-
-def _pipe(value: Any) -> str:
-    if not isinstance(value, str):
-        raise _Bad(f'must be a command like "glow -", found {_found(value)}')
-    try:
-        words = shlex.split(value)
-    except ValueError as exc:
-        raise _Bad(f"cannot be split into words ({str(exc).lower()}), found {_found(value)}") from None
-    if not words:
-        raise _Bad('must be a command like "glow -", found an empty string')
-    return value.strip()
 
 
 def _bool(value: Any) -> bool:
@@ -426,14 +419,14 @@ def _syntax_problem(path: Path, text: str, exc: tomllib.TOMLDecodeError) -> str:
 
 
 _CHECKS: dict[str, Callable[[Any], Any]] = {
-    "browser": _browser,
+    "browser": _command("firefox %s"),
     "theme": _theme,
     "sort": _sort,
     "min_quality": _min_quality,
     "hide_unscored": _bool,
     "mark_read": _mark_read,
     "mark_read_dwell": _dwell,
-    "pipe": _pipe,
+    "pipe": _command("glow -"),
 }
 
 
