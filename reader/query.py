@@ -15,7 +15,8 @@ from datetime import date, datetime, timedelta, timezone
 
 SORTS = ("quality", "date", "heat", "title")
 IS_VALUES = ("published", "unpublished", "read", "unread", "starred", "unstarred")
-QUALIFIERS = ("topic", "provider", "quality", "heat", "since", "until", "is", "sort")
+QUALIFIERS = ("topic", "provider", "quality", "heat", "since", "until", "is", "has", "sort")
+HAS_VALUES = ("fulltext",)
 _NUMBER = re.compile(r"^(>=|<=|>|<|=)?\s*(-?\d+(?:\.\d+)?)$")
 _RANGE = re.compile(r"^(-?\d+(?:\.\d+)?)\.\.(-?\d+(?:\.\d+)?)$")
 _RELATIVE = re.compile(r"^(\d+)([dwmy])$")
@@ -141,6 +142,11 @@ def parse_query(text: str, today: date | None = None) -> Query:
             if word not in IS_VALUES:
                 raise QueryError(f"'is:' takes one of: {', '.join(IS_VALUES)}", text, start, end)
             terms.append(Term("is", word, negated, start=start, end=end))
+        elif key == "has":
+            word = value.lower()
+            if word not in HAS_VALUES:
+                raise QueryError(f"'has:' takes one of: {', '.join(HAS_VALUES)}", text, start, end)
+            terms.append(Term("has", word, negated, start=start, end=end))
         elif key == "sort":
             word = value.lower()
             backwards = word.startswith("-")

@@ -902,3 +902,27 @@ def test_a_topic_and_words_in_another_order_run_the_search_once(news):
     loops = [step for step in steps if step.startswith(("SCAN", "SEARCH")) and "topics" not in step]
     assert loops[0].startswith("SCAN fts"), steps
     assert titles(news.search(query)) == [CHIPS]
+
+
+def test_a_fetched_full_text_is_searched_with_its_article_and_survives_a_reindex(tmp_path):
+    from conftest import article, write
+
+    folder = tmp_path / "news"
+    write(folder, "a.md", article("Short card", webUrl="https://news.example/a"))
+    write(folder, "b.md", article("Other card", webUrl="https://news.example/b"))
+    library = Library([folder], cache_dir=tmp_path / "cache")
+    library.refresh()
+    assert titles(library.search(parse_query("zeppelin"))) == []
+    assert library.add_full_text("https://news.example/a", "The whole story, with a zeppelin in it.") == 1
+    assert titles(library.search(parse_query("zeppelin"))) == ["Short card"]
+    assert titles(library.search(parse_query("has:fulltext"))) == ["Short card"]
+    assert titles(library.search(parse_query("-has:fulltext"))) == ["Other card"]
+    # The file changes: the refresh indexes it again, with the full text it is given.
+    library.full_texts = lambda urls: {u: "The whole story, with a zeppelin in it." for u in urls if u == "https://news.example/a"}
+    write(folder, "a.md", article("Short card, changed", webUrl="https://news.example/a"))
+    library.refresh()
+    assert titles(library.search(parse_query("zeppelin"))) == ["Short card, changed"]
+    assert titles(library.search(parse_query("has:fulltext"))) == ["Short card, changed"]
+    library.add_full_text("https://news.example/a", "")
+    assert titles(library.search(parse_query("zeppelin has:fulltext"))) == []
+    library.close()

@@ -19,7 +19,7 @@ from reader.state import from_sql, sql_text
 from reader.store import sql
 from reader.store.db import Database, Handle, cache_file, fixable
 from reader.store.errors import CacheUnusable, SearchInterrupted, StoreError
-from reader.store.refresh import Cancelled, Progress, Refresh, RefreshStats
+from reader.store.refresh import Cancelled, FullTexts, Progress, Refresh, RefreshStats
 
 FIRST_PAGE = 200  # rows of a ranked list worked out before the rest (first())
 
@@ -54,6 +54,9 @@ class Library:
         self._write_lock = threading.Lock()  # one refresh at a time
         self._providers: list[str] | None = None  # distinct providers, for provider: (until the articles change)
         self._prefetched: tuple[threading.Thread, dict[str, Any], sql.Plan] | None = None
+        # The fetched full texts of links (reader.fulltext), searched with their
+        # articles: a refresh indexes a changed article's with it.
+        self.full_texts: FullTexts | None = None
 
     @property
     def db_path(self) -> Path | None:
@@ -133,7 +136,7 @@ class Library:
         started = time.perf_counter()
         conn, new = self.db.writer()
         try:
-            work = Refresh(conn, self.roots, self.notice, self.workers, progress, cancelled)
+            work = Refresh(conn, self.roots, self.notice, self.workers, progress, cancelled, self.full_texts)
             stats = work.run()
         finally:
             conn.close()
@@ -144,6 +147,32 @@ class Library:
         self.db.mark_ready()
         stats.seconds = time.perf_counter() - started
         return stats
+
+    def add_full_text(self, url: str, text: str) -> int:
+        """Index ``text`` (a page's fetched full text) with the articles whose
+        link is ``url``, so searches find it and has:fulltext holds; "" takes
+        it out. How many articles have that link (0 before an index exists)."""
+        with self._write_lock:  # (after a refresh, not in the middle of one)
+            try:
+                conn, _ = self.db.writer()
+            except CacheUnusable as exc:
+                raise StoreError(f"the full text could not be indexed: {exc}") from exc
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    ids = [r[0] for r in conn.execute("SELECT id FROM articles WHERE url = ?", (sql_text(url),))]
+                    for article_id in ids:
+                        conn.execute("UPDATE fts SET fulltext = ? WHERE rowid = ?", (text, article_id))
+                        conn.execute("UPDATE articles SET has_full = ? WHERE id = ?", (1 if text else 0, article_id))
+                    conn.execute("COMMIT")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+            except sqlite3.Error as exc:
+                raise StoreError(f"the full text could not be indexed: {exc}") from exc
+            finally:
+                conn.close()
+        return len(ids)
 
     def forget_cache(self, why: str) -> None:
         """A read met a damaged cache: drop it (with a notice), so that the

@@ -26,6 +26,7 @@ COMMIT_EVERY = 2048  # rows per transaction while indexing
 
 Progress = Callable[[int, int], None]
 Notice = Callable[[str], None]
+FullTexts = Callable[[list[str]], dict[str, str]]  # links -> their fetched full texts (those there are)
 Cancelled = Callable[[], bool]
 
 
@@ -57,8 +58,18 @@ class Refresh:
     walk and the workers still run), so they share the stats, the problems
     and the stop check; apart, each would need all three handed over."""
 
-    def __init__(self, db: sqlite3.Connection, roots: list[Path], notice: Notice, workers: int, progress: Progress | None, cancelled: Cancelled | None) -> None:
+    def __init__(
+        self,
+        db: sqlite3.Connection,
+        roots: list[Path],
+        notice: Notice,
+        workers: int,
+        progress: Progress | None,
+        cancelled: Cancelled | None,
+        full_texts: FullTexts | None = None,
+    ) -> None:
         self.db = db
+        self.full_texts = full_texts  # the fetched full texts of some links, searched with their articles
         self.roots = roots
         self.notice = notice
         self.workers = workers
@@ -359,6 +370,23 @@ class Refresh:
             rollback(db)
             raise
 
+    def _add_full_texts(self, articles: list[list[Any]], fts: list[list[Any]]) -> None:
+        """Put the fetched full texts of this batch's links into their fts
+        rows (the article rows and fts rows are in the same order)."""
+        assert self.full_texts is not None
+        urls = [a[5] for a in articles if a[5]]
+        try:
+            texts = self.full_texts(urls) if urls else {}
+        except Exception as exc:  # noqa: BLE001 - a cache of our own that failed: index without it
+            self.notice(f"the fetched full texts could not be read ({exc}); searching them waits for the next refresh")
+            self.full_texts = None
+            return
+        for article, text in zip(articles, fts):
+            full = texts.get(article[5]) if article[5] else None
+            if full:
+                text[-1] = full
+                article[-1] = 1
+
     def _forget(self, paths: list[str]) -> None:
         """Drop what these files gave (at most IN_LIST of them)."""
         if not paths:
@@ -388,24 +416,26 @@ class Refresh:
                 article_id = next_id
                 next_id += 1
                 key = sql_text(identity(row[4], path, self.roots))
-                articles.append((article_id, row[0], sql_text(path), *row[2:-1], key))
+                articles.append([article_id, row[0], sql_text(path), *row[2:-1], key, 0])
                 extras.append((article_id, row[-1]))
                 topics.extend((article_id, t, t.casefold()) for t in names)
-                fts.append((article_id, *text))
+                fts.append([article_id, *text, ""])
             folder, name = os.path.split(path)
             files.append((sql_text(folder), sql_text(name), size, mtime, article_id))
             problems.extend((sql_text(path), line, plain(reason), skipped) for line, reason, skipped in problem_rows)
         self._next_id = next_id
+        if self.full_texts is not None and fts:
+            self._add_full_texts(articles, fts)
         db = self.db
         db.executemany(
             "INSERT INTO articles(id, uid, path, title, excerpt, url, published_at, quality, heat, "
-            "published, provider, domain, provider_key, topics, n_related, has_body, ident) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "published, provider, domain, provider_key, topics, n_related, has_body, ident, has_full) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             articles,
         )
         db.executemany("INSERT INTO article_data VALUES (?, ?)", extras)
         db.executemany("INSERT INTO topics VALUES (?, ?, ?)", topics)
-        db.executemany("INSERT INTO fts(rowid, title, excerpt, body, provider, topics) VALUES (?,?,?,?,?,?)", fts)
+        db.executemany("INSERT INTO fts(rowid, title, excerpt, body, provider, topics, fulltext) VALUES (?,?,?,?,?,?,?)", fts)
         db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", files)
         if problems:
             db.executemany("INSERT INTO problems VALUES (?, ?, ?, ?)", problems)

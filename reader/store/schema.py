@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from reader.sqlite import sqlite3
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 TABLES = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
@@ -38,14 +38,15 @@ CREATE TABLE IF NOT EXISTS articles(
     topics TEXT NOT NULL,
     n_related INTEGER NOT NULL,
     has_body INTEGER NOT NULL,
-    ident TEXT NOT NULL  -- the key of the user's marks (reader.state.identity)
+    ident TEXT NOT NULL,  -- the key of the user's marks (reader.state.identity)
+    has_full INTEGER NOT NULL DEFAULT 0  -- its page's full text is in the fts row (reader.fulltext)
 );
 -- Kept apart so the list's table stays narrow: more rows a page, quicker scans.
 CREATE TABLE IF NOT EXISTS article_data(id INTEGER PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS topics(article INTEGER NOT NULL, topic TEXT NOT NULL, key TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS problems(path TEXT NOT NULL, line INTEGER, reason TEXT NOT NULL, skipped INTEGER NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
-    title, excerpt, body, provider, topics,
+    title, excerpt, body, provider, topics, fulltext,
     tokenize = "unicode61 remove_diacritics 2"
 );
 """

@@ -247,4 +247,6 @@ def _condition(term: Term) -> tuple[str | None, list[Any]]:
         return "(a.published_at IS NOT NULL AND a.published_at <= ?)", [_epoch(value, end=True)]  # type: ignore[arg-type]
     if kind == "is":
         return ("a.published IS 1" if value == "published" else "a.published IS 0"), []
+    if kind == "has":  # has:fulltext: the page's full text is indexed with the article
+        return "a.has_full = 1", []
     return None, []
