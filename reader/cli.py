@@ -253,6 +253,8 @@ def show_parser() -> _Parser:
     parser = _Parser(prog="reader show", description="Show one article, by id (from `reader list`) or by path.")
     parser.add_argument("target", metavar="ID|PATH")
     parser.add_argument("paths", nargs="*", type=Path, metavar="LIBRARY", help="where to look for ID (default: every library indexed before, then the default library)")
+    parser.add_argument("--full", action="store_true", help="with the full text of the article's page: the cached one, else fetched now")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or one JSON object")
     return parser
 
 
@@ -439,13 +441,49 @@ def cmd_show(argv: Sequence[str]) -> int:
         urls = [r.url for r in article.related if r.url]
         try:
             in_library = set(library.by_url(urls)) if library is not None and urls else set()
+            row = library.get(path) if library is not None and args.format == "json" else None
         except StoreError:
-            in_library = set()  # the links are shown all the same, unmarked
+            in_library, row = set(), None  # the links are shown all the same, unmarked
+        full = None
+        if args.full:
+            full = _full_text(article.url)
+            if full is None:
+                return 1
+            if library is not None and not full.from_cache:
+                try:
+                    library.add_full_text(article.url or "", full.markdown)  # searched from now on
+                except StoreError:
+                    pass
     finally:
         if library is not None:
             library.close()
-    output.print_trimmed(render_article(article, article_uid(path), in_library))
+    if args.format == "json":
+        item = output.article_json(row) if row is not None else output.parsed_json(article, article_uid(path))
+        if full is not None:
+            item["full_text"] = full.markdown
+            item["full_text_source"] = {"url": full.source_url, "fetched_at": full.fetched_at.isoformat().replace("+00:00", "Z")}
+        print(output.dumps(item, indent=2))
+        return 0
+    output.print_trimmed(render_article(article, article_uid(path), in_library, full))
     return 0
+
+
+def _full_text(url: str | None):
+    """The full text of ``url`` (cached, else fetched now), or None after
+    saying why not in one line."""
+    from reader.config import load_config
+    from reader.fulltext.cache import FullTextCache
+    from reader.fulltext.service import FullTexts, FullTextError
+
+    config = load_config()
+    cache = FullTextCache(cap_bytes=config.full_text_cache_mb * 1024 * 1024, notice=_notice)
+    try:
+        return FullTexts(cache).get(url)
+    except FullTextError as exc:
+        output.err_console().print(f"reader: {exc}", markup=False, highlight=False)
+        return None
+    finally:
+        cache.close()
 
 
 def cmd_config(argv: Sequence[str]) -> int:

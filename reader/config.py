@@ -14,6 +14,8 @@ used; the rest of the file still applies and reader still starts.
     mark_read = "open"                  # open, dwell (shown mark_read_dwell seconds) or never
     mark_read_dwell = 3                 # seconds
     pipe = "glow -"                     # | sends the article's Markdown to this command
+    full_text = "key"                   # key (F fetches) or auto (an article with no body, once shown)
+    full_text_cache_mb = 500            # the fetched full texts kept, at most
 
     [keys]                              # binding id = key(s), for App.set_keymap
     open = "ctrl+o"
@@ -70,7 +72,11 @@ def seeds_dir() -> Path:
 
 
 DEFAULT_SORT = "quality"
-SETTINGS = ("library", "browser", "theme", "sort", "min_quality", "hide_unscored", "mark_read", "mark_read_dwell", "pipe", "keys")
+SETTINGS = (
+    "library", "browser", "theme", "sort", "min_quality", "hide_unscored", "mark_read", "mark_read_dwell", "pipe",
+    "full_text", "full_text_cache_mb", "keys",
+)
+FULL_TEXT = ("key", "auto")
 MARK_READ = ("open", "dwell", "never")
 USING_DEFAULT = "using the default"
 
@@ -88,6 +94,8 @@ class Config:
     mark_read: str = "open"  # when an article is marked read: open, dwell or never
     mark_read_dwell: float = 3.0  # with mark_read = "dwell": seconds an article is shown before it is
     pipe: str | None = None  # the command | sends the article's Markdown to (no shell)
+    full_text: str = "key"  # key: F fetches an article's full text; auto: also an article with no body, once shown a moment
+    full_text_cache_mb: int = 500  # the full-text cache's size cap, least recently read evicted first
     keys: dict[str, str] = field(default_factory=dict)  # binding id -> "key,key", for App.set_keymap
     problems: list[str] = field(default_factory=list)
     path: Path | None = None
@@ -119,6 +127,8 @@ class Config:
             lines.append(f"pipe = {toml_string(self.pipe)}")
         else:
             lines.append("# pipe: not set, so | asks for a command")
+        lines.append(f"full_text = {toml_string(self.full_text)}")
+        lines.append(f"full_text_cache_mb = {self.full_text_cache_mb}")
         if self.keys:
             lines.append("")
             lines.append("[keys]")
@@ -359,6 +369,19 @@ def _dwell(value: Any) -> float:
     return float(value)
 
 
+def _full_text(value: Any) -> str:
+    word = value.strip().lower() if isinstance(value, str) else None
+    if word not in FULL_TEXT:
+        raise _Bad(f"must be one of {', '.join(FULL_TEXT)}, found {_found(value)}")
+    return word
+
+
+def _megabytes(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1_000_000:
+        raise _Bad(f"must be a whole number of megabytes from 1, found {_found(value)}")
+    return value
+
+
 def _bool(value: Any) -> bool:
     if not isinstance(value, bool):
         raise _Bad(f"must be true or false, found {_found(value)}")
@@ -427,6 +450,8 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "mark_read": _mark_read,
     "mark_read_dwell": _dwell,
     "pipe": _command("glow -"),
+    "full_text": _full_text,
+    "full_text_cache_mb": _megabytes,
 }
 
 

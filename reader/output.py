@@ -71,6 +71,39 @@ def article_json(row) -> dict[str, Any]:
     }
 
 
+def parsed_json(article, uid: str) -> dict[str, Any]:
+    """article_json()'s object made from a parsed Article (a file no index holds)."""
+
+    def iso(when):
+        return None if when is None else when.isoformat().replace("+00:00", "Z")
+
+    def provider(p):
+        return None if p is None else {"name": p.name, "domain": p.domain}
+
+    return {
+        "id": uid,
+        "path": article.path,
+        "title": article.title,
+        "excerpt": article.excerpt,
+        "url": article.url,
+        "original_url": article.original_url,
+        "published_at": iso(article.published_at),
+        "quality": number(article.quality),
+        "heat": number(article.heat),
+        "published": article.published,
+        "type": article.type,
+        "category": article.category,
+        "provider": provider(article.provider),
+        "topics": list(article.topics),
+        "images": [{"url": i.url, "width": i.width, "height": i.height} for i in article.images],
+        "related": [
+            {"title": r.title, "url": r.url, "provider": provider(r.provider), "quality": number(r.quality), "published_at": iso(r.published_at), "excerpt": r.excerpt}
+            for r in article.related
+        ],
+        "has_secured": article.has_secured,
+    }
+
+
 def dumps(value: Any, indent: int | None = None) -> str:
     from reader.text import escape_json_controls
 

@@ -314,11 +314,24 @@ def related_lines(article: Article, in_library: Iterable[str] = ()) -> list[Rend
     return out
 
 
-def render_article(article: Article, uid: str | None = None, in_library: Iterable[str] = ()) -> RenderableType:
+def full_text_heading(full, now) -> Text:
+    """The line over a full text: where it came from and when it was fetched."""
+    from reader.format import relative
+
+    return Text(f"Full text from {full.host} · fetched {relative(full.fetched_at, now)}", style="dim italic")
+
+
+def render_article(article: Article, uid: str | None = None, in_library: Iterable[str] = (), full=None) -> RenderableType:
+    """``reader show``'s article; with ``full`` (reader.fulltext.service.FullText)
+    its page's full text in place of the body."""
     parts: list[RenderableType] = [Text(clean(article.title), style="bold"), metadata_lines(article, uid)]
     if article.excerpt:
         parts += [Text(""), Text(clean(article.excerpt), style="italic")]
-    if article.body.strip():
+    if full is not None:
+        from datetime import datetime, timezone
+
+        parts += [Rule(style="dim"), full_text_heading(full, datetime.now(timezone.utc)), Text(""), body_markdown(full.markdown)]
+    elif article.body.strip():
         parts += [Rule(style="dim"), body_markdown(article.body)]
     if article.related:
         parts += [Rule("Related", style="dim"), *related_lines(article, in_library)]

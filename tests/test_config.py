@@ -85,6 +85,8 @@ hide_unscored = true
 mark_read = "dwell"
 mark_read_dwell = 1.5
 pipe = "glow -"
+full_text = "auto"
+full_text_cache_mb = 200
 
 [keys]
 open = "O"
@@ -106,6 +108,7 @@ def test_every_key_is_read_from_the_file(xdg_dirs, monkeypatch, tmp_path):
     assert config.mark_read == "dwell"
     assert config.mark_read_dwell == 1.5
     assert config.pipe == "glow -"
+    assert config.full_text == "auto" and config.full_text_cache_mb == 200
     assert config.keys == {"open": "O", "list.down": "j,down"}  # spaces taken out for App.set_keymap
 
 
@@ -170,6 +173,8 @@ BAD = [
     ('mark_read = "yes"', "mark_read", 'must be one of open, dwell, never, found "yes"', "open"),
     ("mark_read_dwell = -1", "mark_read_dwell", "must be a number of seconds above 0 (at most 3600), found -1", 3.0),
     ("pipe = 3", "pipe", 'must be a command like "glow -", found 3', None),
+    ('full_text = "always"', "full_text", 'must be one of key, auto, found "always"', "key"),
+    ("full_text_cache_mb = 0", "full_text_cache_mb", "must be a whole number of megabytes from 1, found 0", 500),
 ]
 
 
@@ -301,6 +306,8 @@ def test_to_toml_lines_read_back_as_the_same_settings(xdg_dirs):
         "mark_read": "dwell",
         "mark_read_dwell": 1.5,
         "pipe": "glow -",
+        "full_text": "auto",
+        "full_text_cache_mb": 200,
         "keys": {"open": "O", "list.down": "j,down"},
     }
     write_config(xdg_dirs, text)
@@ -313,7 +320,7 @@ def test_to_toml_lines_read_back_as_the_same_settings(xdg_dirs):
 
 def test_to_toml_lines_say_what_applies_when_unset():
     lines = Config().to_toml_lines()
-    assert tomllib.loads("\n".join(lines)) == {"sort": "quality", "hide_unscored": False, "mark_read": "open", "mark_read_dwell": 3}
+    assert tomllib.loads("\n".join(lines)) == {"sort": "quality", "hide_unscored": False, "mark_read": "open", "mark_read_dwell": 3, "full_text": "key", "full_text_cache_mb": 500}
     text = "\n".join(lines)
     assert "$BROWSER" in text and str(seeds_dir()) in text and "no minimum" in text
 

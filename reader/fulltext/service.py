@@ -1,0 +1,116 @@
+"""An article's full text: from the cache as it is (no request), else its
+page fetched (reader.fulltext.fetch), its article extracted
+(reader.fulltext.extract) and kept (reader.fulltext.cache); asked to
+refresh, a cached page is re-validated with a conditional request.
+
+Nothing here fetches on its own: callers ask, because the user did (a key,
+`reader fetch`, `reader show --full`, or `full_text = "auto"`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Callable, Iterable
+from urllib.parse import urlsplit
+
+from reader.links import refusal
+from reader.text import clean
+
+
+class FullTextError(Exception):
+    """The full text could not be had; str() is one line for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class FullText:
+    """A page's article text, and where and when it came from."""
+
+    markdown: str
+    source_url: str  # the page fetched (after redirects)
+    fetched_at: datetime  # when it was fetched, or last found unchanged
+    from_cache: bool  # read from the cache without a request
+
+    @property
+    def host(self) -> str:
+        """The site it came from, as a user names it ("bbc.co.uk")."""
+        host = urlsplit(self.source_url).hostname or self.source_url
+        return clean(host.removeprefix("www."))
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class FullTexts:
+    """Full texts by link, through one cache."""
+
+    def __init__(self, cache, *, fetch: Callable | None = None, extract: Callable | None = None, clock: Callable[[], datetime] = utc_now) -> None:
+        """``cache`` is a reader.fulltext.cache.FullTextCache; ``fetch`` and
+        ``extract`` default to reader.fulltext's (tests give their own)."""
+        if fetch is None:
+            from reader.fulltext.fetch import fetch
+        if extract is None:
+            from reader.fulltext.extract import extract
+        self.cache = cache
+        self._fetch = fetch
+        self._extract = extract
+        self.clock = clock
+
+    def cached(self, url: str | None) -> FullText | None:
+        """The cached full text of ``url``, as it is (no request)."""
+        if not url:
+            return None
+        entry = self.cache.get(url)
+        if entry is None:
+            return None
+        return FullText(entry.markdown, entry.source_url, entry.fetched_at, True)
+
+    def get(self, url: str | None, *, refresh: bool = False, cancelled: Callable[[], bool] | None = None) -> FullText:
+        """The full text of ``url``: the cached one unless ``refresh``; else
+        fetched (conditionally when cached) and extracted. FullTextError says
+        why not, in one line."""
+        problem = refusal(url)
+        if problem is not None:
+            raise FullTextError(problem[:1].upper() + problem[1:])
+        assert url is not None
+        entry = self.cache.get(url)
+        if entry is not None and not refresh:
+            return FullText(entry.markdown, entry.source_url, entry.fetched_at, True)
+        from reader.fulltext.extract import ExtractError
+        from reader.fulltext.fetch import FetchError
+
+        try:
+            page = self._fetch(
+                url,
+                etag=entry.etag if entry is not None else None,
+                last_modified=entry.last_modified if entry is not None else None,
+                cancelled=cancelled,
+            )
+        except FetchError as exc:
+            raise FullTextError(clean(str(exc))) from None
+        now = self.clock()
+        if page.not_modified and entry is not None:
+            self.cache.revalidated(url, now)
+            return FullText(entry.markdown, entry.source_url, now, False)
+        try:
+            markdown = self._extract(page.html, page.url)
+        except ExtractError as exc:
+            raise FullTextError(f"{_host(page.url)}: {clean(str(exc))}") from None
+        self.cache.put(url, markdown, page.url, page.etag, page.last_modified, now)
+        return FullText(markdown, page.url, now, False)
+
+    def texts(self, urls: Iterable[str]) -> dict[str, str]:
+        """The cached full texts of those of ``urls`` that have one (for the
+        index: Library.full_texts); reading them does not count as reading."""
+        found = self.cache.has(list(urls))
+        texts = {}
+        for url in found:
+            entry = self.cache.get(url, touch=False)
+            if entry is not None:
+                texts[url] = entry.markdown
+        return texts
+
+
+def _host(url: str) -> str:
+    return clean((urlsplit(url).hostname or url).removeprefix("www."))
