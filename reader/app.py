@@ -78,12 +78,18 @@ class ReaderApp(App[None]):
         self.watch_files = watch_files
         self.writer = StateWriter(state, self)  # every write to the state file, off this thread
         self.query_history = StateHistory(state, self.writer) if state is not None else MemoryHistory()
+        from reader.fulltext.service import LazyFullTexts
+
+        # The fetched full texts: the cache opens when first needed; the index
+        # searches them with their articles (Library.full_texts).
+        self.full_texts = LazyFullTexts(config.full_text_cache_mb * 1024 * 1024, notice=self.library_notice)
+        library.full_texts = self.full_texts.texts
         self.pending_notices: list[str] = list(notices)
         self.handle_signals = False  # run_app sets it: end cleanly on SIGTERM, SIGHUP, SIGINT
         self.sub_title = ", ".join(clean(p.name or str(p)) for p in library.roots)
 
     def get_default_screen(self) -> Screen:
-        services = Services(self.library, self.state, self.config, self.clock, self.writer, self.query_history)
+        services = Services(self.library, self.state, self.config, self.clock, self.writer, self.query_history, self.full_texts)
         return MainScreen(services, watch_files=self.watch_files)
 
     def on_mount(self) -> None:
@@ -146,6 +152,7 @@ class ReaderApp(App[None]):
                 ("toggle_topics", "Show or hide topics", "The topic sidebar (t)"),
                 ("problems", "Problems", "Files that could not be read, and field warnings (!)"),
                 ("links", "Links of the article", "Follow, open or copy any link of the article (l)"),
+                ("full_text", "Fetch full text", "The article's page, its readable text in place of the body (F)"),
                 ("toggle_read_shown", "Hide or show read articles", "Only the unread articles of this view (#)"),
                 ("toggle_unscored", "Hide or show unscored articles", "Articles with no quality score (U)"),
                 ("pipe", "Pipe article to a command", "Send its Markdown to the config's pipe command (|)"),
@@ -345,6 +352,7 @@ def run_app(paths: list[Path], library: Library | None = None, config: Config | 
     finally:
         app.writer.wait(timeout=10)  # a mark the user was shown is on disk before the file closes
         app.library.close()
+        app.full_texts.close()
         if app.state is not None:
             app.state.close()
     return app.return_code or 0

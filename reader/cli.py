@@ -17,7 +17,7 @@ from typing import Any, NoReturn, Sequence
 from reader import __version__, output
 from reader.sqlite import sqlite3
 
-COMMANDS = ("list", "check", "topics", "show", "config", "state")
+COMMANDS = ("list", "check", "topics", "show", "fetch", "config", "state")
 FORMATS = ("table", "json", "jsonl", "csv")
 
 
@@ -258,6 +258,17 @@ def show_parser() -> _Parser:
     return parser
 
 
+def fetch_parser() -> _Parser:
+    parser = _Parser(
+        prog="reader fetch",
+        description="Fetch the full text of every matching article that has no body and none cached yet (before a flight).",
+    )
+    parser.add_argument("words", nargs="*", metavar="PATH|QUERY", help="library folders or files, then a query (default: every article)")
+    parser.add_argument("--jobs", type=int, default=8, metavar="N", help="requests at a time in all, at most 2 a site (default 8)")
+    parser.add_argument("--refresh", action="store_true", help="also re-validate the cached ones (a conditional request each)")
+    return parser
+
+
 def config_parser() -> _Parser:
     return _Parser(prog="reader config", description="Show where reader keeps its files and the settings in effect.")
 
@@ -305,6 +316,7 @@ def usage() -> str:
         (synopsis(check_parser()), "one line per unreadable file or warning; exit 1 if a file was skipped"),
         (synopsis(topics_parser()), "topics with article counts and mean quality"),
         (synopsis(show_parser()), "one article, by id (from reader list) or by path"),
+        (synopsis(fetch_parser()), "fetch the full text of articles with no body, for reading offline; exit 1 if any failed"),
         (synopsis(config_parser()), "where files live, and the settings in effect"),
         (synopsis(state_parser("export")), "save read/starred marks, saved searches, history"),
         (synopsis(state_parser("import")), "merge them back in (on this or another computer)"),
@@ -486,6 +498,60 @@ def _full_text(url: str | None):
         cache.close()
 
 
+def cmd_fetch(argv: Sequence[str]) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from reader.fulltext.bulk import fetch_many
+    from reader.fulltext.cache import FullTextCache
+    from reader.fulltext.service import FullTexts
+    from reader.query import QueryError, parse_query
+    from reader.store import StoreError
+    from reader.text import clean
+
+    parser = fetch_parser()
+    args = parser.parse_args(_split_argv(argv, parser))
+    if args.jobs < 1:
+        raise UsageError("--jobs must be 1 or more")
+    paths, text = _paths_and_query(args.words)
+    try:
+        query = parse_query(text)
+    except QueryError as exc:
+        raise UsageError(f"bad query: {exc.message}\n{_indent(exc.pointer())}") from None
+    config = load_config_noting_problems()
+    cache = FullTextCache(cap_bytes=config.full_text_cache_mb * 1024 * 1024, notice=_notice)
+    texts = FullTexts(cache)
+    try:
+        with open_library(paths, config) as library:
+            urls = list(dict.fromkeys(row.url for row in library.each(query) if row.url and not row.has_body))
+            cached = set() if args.refresh else cache.has(urls)
+            todo = [url for url in urls if url not in cached]
+
+            def work(url: str):
+                full = texts.get(url, refresh=args.refresh)
+                try:
+                    library.add_full_text(url, full.markdown)  # searched from now on
+                except StoreError:
+                    pass
+                return full
+
+            with Progress(
+                TextColumn("fetching"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                console=output.err_console(), transient=True, disable=not sys.stderr.isatty(),
+            ) as bar:
+                task = bar.add_task("fetching", total=len(todo))
+                results = fetch_many(todo, work, jobs=args.jobs, per_host=2, on_done=lambda url, result: bar.advance(task))
+    finally:
+        cache.close()
+    failed = [(url, result) for url, result in results.items() if isinstance(result, BaseException)]
+    err = output.err_console()
+    for url, error in failed:
+        err.print(f"{clean(url)}: {clean(str(error) or type(error).__name__)}", markup=False, highlight=False, soft_wrap=True)
+    fetched = len(todo) - len(failed)
+    summary = f"{fetched} fetched, {len(cached)} cached already, {len(failed)} failed ({len(urls)} articles with a link and no body)"
+    output.console(soft_wrap=True).print(summary, markup=False, highlight=False)
+    return 1 if failed else 0
+
+
 def cmd_config(argv: Sequence[str]) -> int:
     from rich.text import Text
 
@@ -601,6 +667,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "check": cmd_check,
                 "topics": cmd_topics,
                 "show": cmd_show,
+                "fetch": cmd_fetch,
                 "config": cmd_config,
                 "state": cmd_state,
             }[command](rest)

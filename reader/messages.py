@@ -133,6 +133,18 @@ class SearchSaved(Message):
 
 
 @dataclass
+class FullTextFetched(Message):
+    """An article's full text was fetched (or could not be)."""
+
+    path: str
+    """The article's file (the pane may show another by now)."""
+    full: object | None
+    """The full text (reader.fulltext.service.FullText); None when it failed."""
+    error: str | None = None
+    """Why not, in one line."""
+
+
+@dataclass
 class ArticleLoaded(Message):
     """An article's file has been read (for the article pane)."""
 
@@ -146,3 +158,5 @@ class ArticleLoaded(Message):
     """Which of its related links are articles in the library."""
     problems: list[str]
     """What was wrong with the file, one line each."""
+    full: object | None = None
+    """Its page's full text from the cache, when there is one (shown as it is, no request)."""

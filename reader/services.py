@@ -13,6 +13,7 @@ from reader.config import Config
 from reader.store import Library
 
 if TYPE_CHECKING:
+    from reader.fulltext.service import LazyFullTexts
     from reader.saving import StateWriter
     from reader.state import State
     from reader.widgets.search import History
@@ -26,3 +27,4 @@ class Services:
     clock: Callable[[], datetime]  # the time dates are shown against
     writer: "StateWriter"  # every write to the state file, off the UI thread
     history: "History"  # the search bar's earlier queries
+    full_texts: "LazyFullTexts | None" = None  # the articles' fetched full texts (reader.fulltext)

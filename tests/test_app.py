@@ -266,9 +266,9 @@ async def test_a_late_body_load_does_not_replace_the_highlighted_article(seeds: 
         monkeypatch.setattr(reader.parse, "parse_file", slow_parse)
         read_article, second_read = article_view.read_article, threading.Event()
 
-        def reading(library, path, row):
+        def reading(library, path, row, full_texts=None):
             try:
-                return read_article(library, path, row)
+                return read_article(library, path, row, full_texts)
             finally:
                 if path == second.path:
                     second_read.set()

@@ -88,6 +88,8 @@ class FullTexts:
                 cancelled=cancelled,
             )
         except FetchError as exc:
+            if getattr(exc, "seconds", None) is not None:
+                raise  # "retry after N seconds" (reader.fulltext.bulk waits and asks again)
             raise FullTextError(clean(str(exc))) from None
         now = self.clock()
         if page.not_modified and entry is not None:
@@ -114,3 +116,51 @@ class FullTexts:
 
 def _host(url: str) -> str:
     return clean((urlsplit(url).hostname or url).removeprefix("www."))
+
+
+class LazyFullTexts:
+    """The app's full texts: the cache is opened when first needed (a
+    library that never fetched one never makes the file)."""
+
+    def __init__(self, cap_bytes: int, path=None, notice: Callable[[str], None] | None = None) -> None:
+        import threading
+
+        self.cap_bytes = cap_bytes
+        self.path = path
+        self.notice = notice
+        self._lock = threading.Lock()
+        self._texts: FullTexts | None = None
+
+    def _open(self) -> FullTexts:
+        with self._lock:
+            if self._texts is None:
+                from reader.fulltext.cache import FullTextCache
+
+                self._texts = FullTexts(FullTextCache(self.path, cap_bytes=self.cap_bytes, notice=self.notice))
+            return self._texts
+
+    def _exists(self) -> bool:
+        if self._texts is not None:
+            return True
+        from reader.config import cache_dir
+
+        return (self.path or cache_dir() / "fulltext.sqlite3").exists()
+
+    def get(self, url: str | None, *, refresh: bool = False, cancelled: Callable[[], bool] | None = None) -> FullText:
+        return self._open().get(url, refresh=refresh, cancelled=cancelled)
+
+    def cached(self, url: str | None) -> FullText | None:
+        if not url or not self._exists():
+            return None
+        return self._open().cached(url)
+
+    def texts(self, urls: Iterable[str]) -> dict[str, str]:
+        if not self._exists():
+            return {}
+        return self._open().texts(urls)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._texts is not None:
+                self._texts.cache.close()
+                self._texts = None

@@ -9,6 +9,7 @@ from textual.binding import Binding
 MAIN_KEYS = [
     Binding("o", "open_link", "Open", id="open", tooltip="Open the article's link in the browser"),
     Binding("O", "open_and_next", "Open, next", id="open.next", tooltip="Open the link in the browser, mark the article read, go to the next unread", show=False),
+    Binding("F", "full_text", "Full text", id="full_text", tooltip="Fetch the article's full text from its link (again: re-validate it)", show=False),
     Binding("y", "copy_link", "Copy link", id="copy", tooltip="Copy the article's link", show=False),
     Binding("l", "links", "Links", id="links", tooltip="The article's links: follow, open or copy", show=False),
     Binding("vertical_line", "pipe", "Pipe", id="pipe", tooltip="Send the article's Markdown to a command (the config's pipe)", show=False),

@@ -130,9 +130,10 @@ def count_sidebar(library: Library, state, post: Post, cancelled: Cancelled, tot
         post(SidebarCounted(total, topics, unread, views))
 
 
-def read_article(library: Library, path: str, row: ListRow | None) -> ArticleLoaded:
+def read_article(library: Library, path: str, row: ListRow | None, full_texts=None) -> ArticleLoaded:
     """The file at ``path``, parsed, with which of its related links are
-    articles in the library."""
+    articles in the library, and its page's full text when the cache has it
+    (``full_texts``: reader.fulltext.service.LazyFullTexts; no request)."""
     from reader.parse import parse_file
 
     article, problems = parse_file(path)
@@ -141,7 +142,13 @@ def read_article(library: Library, path: str, row: ListRow | None) -> ArticleLoa
         in_library = set(library.by_url(urls)) if urls else set()
     except StoreError:
         in_library = set()  # the links are shown all the same, unmarked
-    return ArticleLoaded(path, row, article, in_library, [p.format() for p in problems])
+    full = None
+    if article is not None and article.url and full_texts is not None:
+        try:
+            full = full_texts.cached(article.url)
+        except Exception:  # noqa: BLE001 - a cache of our own: the article shows without it
+            full = None
+    return ArticleLoaded(path, row, article, in_library, [p.format() for p in problems], full)
 
 
 def refresh_index(library: Library, rebuild: str | None, post: Post, cancelled: Cancelled) -> None:

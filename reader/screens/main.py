@@ -26,6 +26,7 @@ from reader.messages import (
     IndexProgress,
     IndexRefreshed,
     ListLoaded,
+    FullTextFetched,
     MarksChanged,
     ProblemsCounted,
     SearchSaved,
@@ -34,6 +35,7 @@ from reader.messages import (
 )
 from reader.model import ListRow
 from reader.query import Query
+from reader.screens.fetching import FullTextFetch
 from reader.screens.handoff import Handoff
 from reader.screens.keys import MAIN_KEYS
 from reader.screens.loading import count_sidebar
@@ -94,13 +96,14 @@ class MainScreen(Screen):
         self._recount = None  # the timer that recounts the sidebar after marks changed
         self.marker = ReadMarker(self, services.config, self._change_marks, self._still_shown)
         self.handoff = Handoff(self)
+        self.full_text = FullTextFetch(self)
         self.problems = ProblemsTracker()  # the library's problems as of the last refresh
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
             yield TopicList(id="topics")
             yield ListPane(self.services, self._search_changed, lambda: self.refresher.running, id="list-pane")
-            yield ArticleView(self.library, self.clock, id="article")
+            yield ArticleView(self.library, self.clock, self.services.full_texts, id="article")
         # Without the palette's own entry (ctrl+p is in the help), every key shown fits 80 columns, ? Keys too.
         yield Footer(show_command_palette=False)
 
@@ -386,6 +389,14 @@ class MainScreen(Screen):
     def action_pipe(self) -> None:
         self.handoff.pipe()
 
+    def action_full_text(self) -> None:
+        """Fetch the article's full text (F); again on a cached one, re-validate it."""
+        self.full_text.start()
+
+    @on(FullTextFetched)
+    def _full_text_fetched(self, event: FullTextFetched) -> None:
+        self.full_text.fetched(event)
+
     def action_follow(self, number: int) -> None:
         url, problem = self.pane.related_link(number)
         if problem is not None:
@@ -415,6 +426,8 @@ class MainScreen(Screen):
         self.action_read()
 
     def action_back(self) -> None:
+        if self.full_text.stop():
+            return  # Esc stops a fetch under way first
         pane = self.pane
         if pane.back():
             return
@@ -590,6 +603,6 @@ class MainScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "search" and isinstance(self.focused, Input):
             return False  # a `/` typed into the search bar (or any field) is text
-        if action in ("open_link", "copy_link", "raw", "follow", "open_and_next", "pipe", "links"):
+        if action in ("open_link", "copy_link", "raw", "follow", "open_and_next", "pipe", "links", "full_text"):
             return self.pane.has_article
         return True

@@ -103,10 +103,15 @@ class ArticleView(VerticalScroll, can_focus=True):
         handled (marked_by_hand_since_shown), not when it was posted: a key
         handled in between is the user's word."""
 
-    def __init__(self, library: Library, clock: Callable[[], datetime], **kwargs) -> None:
+    def __init__(self, library: Library, clock: Callable[[], datetime], full_texts=None, **kwargs) -> None:
+        """``full_texts`` (reader.fulltext.service.LazyFullTexts): an article
+        whose page's full text is cached shows it in place of its body."""
         super().__init__(**kwargs)
         self.library = library
         self.clock = clock
+        self.full_texts = full_texts
+        self.full = None  # the full text shown (reader.fulltext.service.FullText), if any
+        self._spinner: Timer | None = None
         self.article: Article | None = None
         self.row: ListRow | None = None
         self.in_library: set[str] = set()
@@ -276,7 +281,7 @@ class ArticleView(VerticalScroll, can_focus=True):
 
     @work(thread=True, exclusive=True, group="article")
     def _load(self, path: str, row: ListRow | None) -> None:
-        loaded = read_article(self.library, path, row)
+        loaded = read_article(self.library, path, row, self.full_texts)
         if not get_current_worker().is_cancelled:
             self.post_message(loaded)
 
@@ -293,7 +298,7 @@ class ArticleView(VerticalScroll, can_focus=True):
             self.row = row
             self.post_message(self.Shown(row, False))
             return
-        self.show_article(loaded.article, row, loaded.in_library, loaded.problems)
+        self.show_article(loaded.article, row, loaded.in_library, loaded.problems, loaded.full)
         self.post_message(self.Shown(row, True))
 
     # showing --------------------------------------------------------------------
@@ -308,6 +313,8 @@ class ArticleView(VerticalScroll, can_focus=True):
             widget.display = True
 
     def show_nothing(self, message: str = "No article selected.") -> None:
+        self._stop_spinner()
+        self.full = None
         self.article = None
         self.row = None
         self._links = []
@@ -321,6 +328,8 @@ class ArticleView(VerticalScroll, can_focus=True):
     def show_row(self, row: ListRow) -> None:
         """What the list knows, at once, in the lines the article will have
         (nothing moves when it comes); the body follows from show_article()."""
+        self._stop_spinner()
+        self.full = None
         from reader.render import row_meta
 
         self.row = row
@@ -354,10 +363,12 @@ class ArticleView(VerticalScroll, can_focus=True):
     def _now(self) -> datetime:
         return self.clock()
 
-    def show_article(self, article: Article, row: ListRow | None, in_library: set[str], problems: list[str] | None = None) -> None:
+    def show_article(self, article: Article, row: ListRow | None, in_library: set[str], problems: list[str] | None = None, full=None) -> None:
         # Rich's Markdown: loaded when first needed.
         from reader.render import article_meta, body_with_links, related_option
 
+        self._stop_spinner()
+        self.full = full
         self.article = article
         self.row = row
         self.in_library = in_library
@@ -366,7 +377,9 @@ class ArticleView(VerticalScroll, can_focus=True):
         self._set("#article-excerpt", self._marked(article.excerpt) if article.excerpt else None)
         body: RenderableType | None = None
         self._links = []
-        if article.body.strip():
+        if full is not None:
+            body = self._full_body(full)
+        elif article.body.strip():
             body, self._links = body_with_links(article.body)
         if problems:
             warnings = Text("\n".join(clean(p) for p in problems), style="yellow")
@@ -392,6 +405,58 @@ class ArticleView(VerticalScroll, can_focus=True):
         self.scroll_home(animate=False)
         if place is not None and place.scroll_y > 0:
             self.call_after_refresh(self._scroll_back, article, place.scroll_y, 10)
+
+    # the full text ------------------------------------------------------------------
+
+    def _full_body(self, full) -> RenderableType:
+        """The full text under the line saying where and when it came from."""
+        from reader.render import body_with_links, full_text_heading
+
+        body, self._links = body_with_links(full.markdown)
+        return _stack(full_text_heading(full, self._now()), Text(""), body)
+
+    def show_full(self, full) -> None:
+        """Show ``full`` (just fetched) in place of the body."""
+        self._stop_spinner()
+        self.full = full
+        self._set("#article-body", self._full_body(full))
+        self.scroll_home(animate=False)
+
+    def show_fetching(self, host: str) -> None:
+        """Say the full text is being fetched, with a spinner, until show_full or fetch_ended."""
+        frames = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+        self._stop_spinner()
+        step = [0]
+
+        def tick() -> None:
+            step[0] += 1
+            self._set("#article-body", Text(f"{frames[step[0] % len(frames)]} Fetching the full text from {host}… (Esc stops)", style="italic"))
+
+        tick()
+        self._spinner = self.set_interval(0.1, tick)
+
+    def fetch_ended(self, message: str | None = None) -> None:
+        """The fetch failed or was stopped: the body as it was, under ``message``."""
+        from reader.render import body_with_links
+
+        self._stop_spinner()
+        article = self.article
+        if article is None:
+            return
+        body: RenderableType | None = None
+        if self.full is not None:
+            body = self._full_body(self.full)
+        elif article.body.strip():
+            body, self._links = body_with_links(article.body)
+        if message:
+            note = Text(clean(message), style="yellow")
+            body = note if body is None else _stack(note, Text(""), body)
+        self._set("#article-body", body)
+
+    def _stop_spinner(self) -> None:
+        if self._spinner is not None:
+            self._spinner.stop()
+            self._spinner = None
 
     def _scroll_back(self, article: Article, y: float, tries: int) -> None:
         """Scroll to ``y`` once the article is laid out tall enough for it

@@ -1,0 +1,105 @@
+"""The full text on the main screen (F): the article's page fetched in a
+thread worker, one at a time, shown in the pane in place of the body once
+it comes; Esc stops it. An article already cached is re-validated (a
+conditional request). Nothing is fetched unless asked: F, or with
+`full_text = "auto"` an article with no body that stays shown.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from textual.worker import Worker, get_current_worker
+
+from reader.links import refusal
+from reader.messages import FullTextFetched
+from reader.store import StoreError
+from reader.text import clean
+
+if TYPE_CHECKING:
+    from reader.screens.main import MainScreen
+
+
+class FullTextFetch:
+    """Fetches the pane's article's full text for the main screen."""
+
+    def __init__(self, screen: "MainScreen") -> None:
+        self.screen = screen
+        self._worker: Worker | None = None
+        self._path: str | None = None  # the article being fetched for
+
+    @property
+    def running(self) -> bool:
+        return self._worker is not None and not self._worker.is_finished and not self._worker.is_cancelled
+
+    def start(self, quiet: bool = False) -> None:
+        """Fetch the full text of the article shown (F); ``quiet``: asked by
+        auto mode, so an article that cannot be fetched says nothing."""
+        screen = self.screen
+        pane = screen.pane
+        pane.flush()
+        article = pane.article
+        if article is None or screen.services.full_texts is None:
+            if not quiet:
+                screen.notify("The article is still loading." if pane.fetching else "No article to fetch.", severity="warning")
+            return
+        url = article.url
+        problem = refusal(url)
+        if problem is not None:
+            if not quiet:
+                screen.notify(problem[:1].upper() + problem[1:], severity="error")
+            return
+        refresh = pane.full is not None  # F again on a cached article: re-validate it
+        self.stop()
+        self._path = article.path
+        pane.show_fetching(clean((urlsplit(url).hostname or url).removeprefix("www.")))
+        self._worker = screen.run_worker(
+            partial(self._fetch, url, refresh, article.path), thread=True, exclusive=True, group="fulltext", exit_on_error=False
+        )
+
+    def _fetch(self, url: str, refresh: bool, path: str) -> None:
+        from reader.fulltext.service import FullTextError
+
+        screen = self.screen
+        worker = get_current_worker()
+        try:
+            full = screen.services.full_texts.get(url, refresh=refresh, cancelled=lambda: worker.is_cancelled)
+        except FullTextError as exc:
+            if not worker.is_cancelled:
+                screen.post_message(FullTextFetched(path, None, str(exc)))
+            return
+        except Exception as exc:  # noqa: BLE001 - anything else is said in one line, never a traceback
+            screen.post_message(FullTextFetched(path, None, f"The full text could not be had: {clean(str(exc) or type(exc).__name__)}"))
+            return
+        try:
+            screen.library.add_full_text(url, full.markdown)  # searched from now on
+        except StoreError:
+            pass  # shown all the same; the next refresh indexes it
+        if not worker.is_cancelled:
+            screen.post_message(FullTextFetched(path, full))
+
+    def stop(self) -> bool:
+        """Stop a fetch under way (Esc); whether there was one."""
+        if not self.running:
+            return False
+        assert self._worker is not None
+        self._worker.cancel()
+        self._worker = None
+        pane = self.screen.pane
+        if pane.article is not None and pane.article.path == self._path:
+            pane.fetch_ended("Stopped: the full text was not fetched.")
+        return True
+
+    def fetched(self, event: FullTextFetched) -> None:
+        """Show what a fetch brought, if its article is still the one shown."""
+        self._worker = None
+        pane = self.screen.pane
+        if pane.article is None or pane.article.path != event.path:
+            return  # moved on: it is cached, and shows when the article does
+        if event.full is None:
+            pane.fetch_ended(event.error)
+            self.screen.notify(event.error or "The full text could not be had.", severity="error", timeout=8)
+        else:
+            pane.show_full(event.full)
