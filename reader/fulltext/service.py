@@ -74,6 +74,14 @@ class FullTexts:
         if problem is not None:
             raise FullTextError(problem[:1].upper() + problem[1:])
         assert url is not None
+        from reader.fulltext.cache import CacheError
+
+        try:
+            return self._get(url, refresh, cancelled)
+        except CacheError as exc:
+            raise FullTextError(f"the full-text cache failed: {clean(str(exc))}") from None
+
+    def _get(self, url: str, refresh: bool, cancelled: Callable[[], bool] | None) -> FullText:
         entry = self.cache.get(url)
         if entry is not None and not refresh:
             return FullText(entry.markdown, entry.source_url, entry.fetched_at, True)
@@ -150,14 +158,19 @@ class LazyFullTexts:
         return self._open().get(url, refresh=refresh, cancelled=cancelled)
 
     def cached(self, url: str | None) -> FullText | None:
+        from reader.fulltext.cache import CacheError
+
         if not url or not self._exists():
             return None
-        return self._open().cached(url)
+        try:
+            return self._open().cached(url)
+        except CacheError:
+            return None  # shown without it; F says what is wrong
 
     def texts(self, urls: Iterable[str]) -> dict[str, str]:
         if not self._exists():
             return {}
-        return self._open().texts(urls)
+        return self._open().texts(urls)  # (a CacheError: the refresh indexes without them, with a notice)
 
     def close(self) -> None:
         with self._lock:

@@ -21,6 +21,8 @@ from reader.text import clean
 if TYPE_CHECKING:
     from reader.screens.main import MainScreen
 
+AUTO_REST = 0.5  # seconds an article stays shown before auto mode fetches its full text
+
 
 class FullTextFetch:
     """Fetches the pane's article's full text for the main screen."""
@@ -58,6 +60,27 @@ class FullTextFetch:
         self._worker = screen.run_worker(
             partial(self._fetch, url, refresh, article.path), thread=True, exclusive=True, group="fulltext", exit_on_error=False
         )
+
+    def auto(self) -> None:
+        """With `full_text = "auto"`: the article just shown, when it has no
+        body and no full text yet, gets one once it stays shown a moment
+        longer (never one the cursor only passed over), one at a time."""
+        pane = self.screen.pane
+        article = pane.article
+        if article is None or article.body.strip() or pane.full is not None or not pane.display:
+            return
+        from reader.widgets.search import SearchInput
+
+        if isinstance(self.screen.app.focused, SearchInput):
+            return  # typing a search: what lands under the cursor is not being read
+        path = article.path
+
+        def still_there() -> None:
+            shown = self.screen.pane.article
+            if shown is not None and shown.path == path and self.screen.pane.full is None and not self.running:
+                self.start(quiet=True)
+
+        self.screen.set_timer(AUTO_REST, still_there)
 
     def _fetch(self, url: str, refresh: bool, path: str) -> None:
         from reader.fulltext.service import FullTextError
