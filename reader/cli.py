@@ -545,7 +545,8 @@ def cmd_fetch(argv: Sequence[str]) -> int:
     failed = [(url, result) for url, result in results.items() if isinstance(result, BaseException)]
     err = output.err_console()
     for url, error in failed:
-        err.print(f"{clean(url)}: {clean(str(error) or type(error).__name__)}", markup=False, highlight=False, soft_wrap=True)
+        reason = getattr(error, "reason", None) or str(error) or type(error).__name__
+        err.print(f"{clean(url)}: {clean(reason)}", markup=False, highlight=False, soft_wrap=True)
     fetched = len(todo) - len(failed)
     summary = f"{fetched} fetched, {len(cached)} cached already, {len(failed)} failed ({len(urls)} articles with a link and no body)"
     output.console(soft_wrap=True).print(summary, markup=False, highlight=False)

@@ -15,6 +15,7 @@ CORE = [
     "reader.model", "reader.parse", "reader.yamldata", "reader.store", "reader.query", "reader.links",
     "reader.config", "reader.render", "reader.state", "reader.view", "reader.watch", "reader.cli",
     "reader.pipe", "reader.clipboard", "reader.layout",
+    "reader.fulltext.fetch", "reader.fulltext.bulk", "reader.fulltext.extract", "reader.fulltext.cache", "reader.fulltext.service",
 ]
 
 

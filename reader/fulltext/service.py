@@ -19,7 +19,12 @@ from reader.text import clean
 
 
 class FullTextError(Exception):
-    """The full text could not be had; str() is one line for the user."""
+    """The full text could not be had; str() is one line for the user,
+    ``reason`` the same without the site's name (for a line that names the link)."""
+
+    def __init__(self, message: str, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason or message
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +91,7 @@ class FullTexts:
         if entry is not None and not refresh:
             return FullText(entry.markdown, entry.source_url, entry.fetched_at, True)
         from reader.fulltext.extract import ExtractError
-        from reader.fulltext.fetch import FetchError
+        from reader.fulltext.fetch import FetchError, RetryLater
 
         try:
             page = self._fetch(
@@ -95,10 +100,10 @@ class FullTexts:
                 last_modified=entry.last_modified if entry is not None else None,
                 cancelled=cancelled,
             )
+        except RetryLater:
+            raise  # "retry after N seconds": reader.fulltext.bulk waits and asks again
         except FetchError as exc:
-            if getattr(exc, "seconds", None) is not None:
-                raise  # "retry after N seconds" (reader.fulltext.bulk waits and asks again)
-            raise FullTextError(clean(str(exc))) from None
+            raise FullTextError(clean(str(exc)), clean(exc.reason)) from None
         now = self.clock()
         if page.not_modified and entry is not None:
             self.cache.revalidated(url, now)
@@ -106,7 +111,7 @@ class FullTexts:
         try:
             markdown = self._extract(page.html, page.url)
         except ExtractError as exc:
-            raise FullTextError(f"{_host(page.url)}: {clean(str(exc))}") from None
+            raise FullTextError(f"{_host(page.url)}: {clean(str(exc))}", clean(str(exc))) from None
         self.cache.put(url, markdown, page.url, page.etag, page.last_modified, now)
         return FullText(markdown, page.url, now, False)
 
