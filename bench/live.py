@@ -1,7 +1,10 @@
 """The app at scale: keystroke to list updated while typing a search, and how
 long a changed file takes to show in the running app.
 
-    python bench/live.py FOLDER [--query TEXT ...] [--interval SECONDS]
+    python bench/live.py FOLDER [--query TEXT ...] [--interval SECONDS] [--fetching]
+
+With --fetching, a full text is being fetched all the while (issue 13):
+the real fetch, in the app's worker, of a page a local server trickles out.
 
 FOLDER should already be indexed (run `reader list FOLDER --limit 0` once).
 The app runs headless (Textual's run_test) at 120x40 with its real workers,
@@ -46,6 +49,17 @@ async def typing(folder: Path, text: str, cache: Path | None, interval: float) -
             if articles.count:
                 break
         await pilot.pause(1.0)
+        if os.environ.get("READER_BENCH_FETCHING"):
+            # A full text in flight the whole time: the real fetch, in the
+            # app's worker, of a 250 KB page a local server trickles out.
+            from functools import partial
+
+            screen = app.screen
+            url = trickling_server()
+            screen.full_text._worker = screen.run_worker(
+                partial(screen.full_text._fetch, url, False, "bench"), thread=True, exclusive=True, group="fulltext", exit_on_error=False
+            )
+            await pilot.pause(0.2)
         await pilot.press("slash")
         await pilot.pause(0.3)
 
@@ -87,6 +101,33 @@ async def typing(folder: Path, text: str, cache: Path | None, interval: float) -
         if frame is not None:
             times.append(((frame - key_time) * 1000, text[: n + 1]))
     return times, missed
+
+
+def trickling_server() -> str:
+    """A local page of 250 KB sent a little at a time over about 12 s."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    body = (b"<html><body><article>" + b"<p>" + b"word " * 200 + b"</p>" * 1) * 240 + b"</article></body></html>"
+
+    class Trickle(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            step = len(body) // 120
+            for at in range(0, len(body), step):
+                self.wfile.write(body[at : at + step])
+                self.wfile.flush()
+                time.sleep(0.1)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/page"
 
 
 async def change_to_screen(folder: Path, cache: Path | None) -> float:
@@ -136,8 +177,11 @@ def main() -> int:
     parser.add_argument("--interval", type=float, default=0.12, help="seconds between keys (default 0.12: a fast typist)")
     parser.add_argument("--runs", type=int, default=1, help="type the searches this many times over (default 1)")
     parser.add_argument("--worst", type=int, default=5, help="show this many slowest keys (default 5)")
+    parser.add_argument("--fetching", action="store_true", help="with a full text being fetched (a page a local server trickles out) all the while")
     parser.add_argument("--one", help=argparse.SUPPRESS)  # type this one search here and print the figures (typing_apart)
     args = parser.parse_args()
+    if args.fetching:
+        os.environ["READER_BENCH_FETCHING"] = "1"  # (the --one processes inherit it)
     if args.one is not None:
         times, missed = asyncio.run(typing(args.folder, args.one, None, args.interval))
         print(json.dumps({"times": times, "missed": missed}))

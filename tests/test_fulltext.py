@@ -210,3 +210,28 @@ async def test_key_mode_fetches_nothing_by_itself(library: Path, tmp_path: Path,
         await pilot.pause(0.8)
         await settle(pilot)
         assert len(httpserver.log) == 0
+
+
+async def test_F_again_on_a_cached_article_revalidates_it(tmp_path: Path, httpserver) -> None:
+    folder = tmp_path / "news"
+    write(folder, "a.md", article("Card", webUrl=httpserver.url_for("/etag")))
+    asked: list[str | None] = []
+
+    def tagged(request):
+        asked.append(request.headers.get("If-None-Match"))
+        if request.headers.get("If-None-Match") == '"v1"':
+            return Response(status=304, headers={"ETag": '"v1"'})
+        return Response(page(), content_type="text/html", headers={"ETag": '"v1"'})
+
+    httpserver.expect_request("/etag").respond_with_handler(tagged)
+    app = build(folder, tmp_path, watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("F")
+        await wait_until(pilot, lambda: "Full text from" in pane_text(app))
+        await settle(pilot)
+        await pilot.press("F")  # again: a conditional request, answered "not modified"
+        await wait_until(pilot, lambda: len(asked) == 2)
+        await settle(pilot)
+        assert asked == [None, '"v1"']
+        assert "hydrogen cell" in pane_text(app)  # the cached text, kept

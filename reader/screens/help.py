@@ -35,6 +35,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("O", "open it, mark the article read and go to the next unread"),
             ("y", "copy the article's link"),
             ("l", "the article's links (body [1] … and related): follow, open (o) or copy (y)"),
+            ("F", "fetch the full text from the article's link into the pane (again: re-validate it; Esc stops)"),
             ("i", "the front matter as the file has it (secured payload withheld)"),
             ("|", "send the article's Markdown to the pipe command (config)"),
         ],
