@@ -186,13 +186,20 @@ def open_library(paths: list[Path], config=None):
             raise UsageError(f"no such file or folder: {path}")
     from reader.state import default_path
 
+    from reader.fulltext.service import LazyFullTexts
+
     library = Library(paths or default_paths(config), notice=_notice)
     library.state_path = default_path()  # is:read, is:starred (when there is a state file)
+    # A changed article is indexed with its fetched full text (searched, has:fulltext).
+    full_texts = LazyFullTexts(500 * 1024 * 1024 if config is None else config.full_text_cache_mb * 1024 * 1024, notice=_notice)
+    library.full_texts = full_texts.texts
     progress = _DelayedProgress("Indexing articles")
     try:
         library.refresh(progress)
     finally:
         progress.close()
+        full_texts.close()
+        library.full_texts = None  # (the cache is closed: a later refresh of this library indexes without them)
     return library
 
 

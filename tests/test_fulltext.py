@@ -235,3 +235,10 @@ async def test_F_again_on_a_cached_article_revalidates_it(tmp_path: Path, httpse
         await settle(pilot)
         assert asked == [None, '"v1"']
         assert "hydrogen cell" in pane_text(app)  # the cached text, kept
+
+
+def test_a_card_changed_after_its_fetch_keeps_its_full_text_searched(capsys, library: Path, httpserver) -> None:
+    run(capsys, "fetch", library)
+    write(library, "a.md", article("Airship card, edited", quality=80, webUrl=httpserver.url_for("/airship")))
+    code, out, _ = run(capsys, "list", library, "hydrogen", "has:fulltext", "--format", "jsonl")  # (indexes the change)
+    assert "Airship card, edited" in [json.loads(line)["title"] for line in out.splitlines()]
