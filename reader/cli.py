@@ -494,8 +494,14 @@ def _full_text(url: str | None):
     from reader.fulltext.cache import FullTextCache
     from reader.fulltext.service import FullTexts, FullTextError
 
+    from reader.fulltext.cache import CacheError
+
     config = load_config()
-    cache = FullTextCache(cap_bytes=config.full_text_cache_mb * 1024 * 1024, notice=_notice)
+    try:
+        cache = FullTextCache(cap_bytes=config.full_text_cache_mb * 1024 * 1024, notice=_notice)
+    except CacheError as exc:
+        output.err_console().print(f"reader: the full-text cache cannot be used: {exc}", markup=False, highlight=False)
+        return None
     try:
         return FullTexts(cache).get(url)
     except FullTextError as exc:
@@ -509,8 +515,9 @@ def cmd_fetch(argv: Sequence[str]) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from reader.fulltext.bulk import fetch_many
-    from reader.fulltext.cache import FullTextCache
+    from reader.fulltext.cache import CacheError, FullTextCache
     from reader.fulltext.service import FullTexts
+    from reader.links import refusal
     from reader.query import QueryError, parse_query
     from reader.store import StoreError
     from reader.text import clean
@@ -525,37 +532,53 @@ def cmd_fetch(argv: Sequence[str]) -> int:
     except QueryError as exc:
         raise UsageError(f"bad query: {exc.message}\n{_indent(exc.pointer())}") from None
     config = load_config_noting_problems()
-    cache = FullTextCache(cap_bytes=config.full_text_cache_mb * 1024 * 1024, notice=_notice)
+    err = output.err_console()
+    try:
+        cache = FullTextCache(cap_bytes=config.full_text_cache_mb * 1024 * 1024, notice=_notice)
+    except CacheError as exc:
+        err.print(f"reader: the full-text cache cannot be used: {clean(str(exc))}", markup=False, highlight=False)
+        return 1
     texts = FullTexts(cache)
     try:
         with open_library(paths, config) as library:
-            urls = list(dict.fromkeys(row.url for row in library.each(query) if row.url and not row.has_body))
+            links = list(dict.fromkeys(row.url for row in library.each(query) if row.url and not row.has_body))
+            urls = [url for url in links if refusal(url) is None]  # only http(s) pages are fetched
             cached = set() if args.refresh else cache.has(urls)
             todo = [url for url in urls if url not in cached]
-
-            def work(url: str):
-                full = texts.get(url, refresh=args.refresh)
-                try:
-                    library.add_full_text(url, full.markdown)  # searched from now on
-                except StoreError:
-                    pass
-                return full
-
             with Progress(
                 TextColumn("fetching"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                console=output.err_console(), transient=True, disable=not sys.stderr.isatty(),
+                console=err, transient=True, disable=not sys.stderr.isatty(),
             ) as bar:
                 task = bar.add_task("fetching", total=len(todo))
-                results = fetch_many(todo, work, jobs=args.jobs, per_host=2, on_done=lambda url, result: bar.advance(task))
+                results = fetch_many(
+                    todo, lambda url: texts.get(url, refresh=args.refresh), jobs=args.jobs, per_host=2,
+                    on_done=lambda url, result: bar.advance(task),
+                )
+            # Searched from now on: the pages fetched, and those cached before
+            # but not yet indexed with their articles (another library's fetch,
+            # an index that was locked then). One transaction.
+            found = {url: result.markdown for url, result in results.items() if not isinstance(result, BaseException)}
+            for url in library.without_full_text(sorted(cached)):
+                entry = cache.get(url, touch=False)
+                if entry is not None:
+                    found[url] = entry.markdown
+            try:
+                library.add_full_texts(found)
+            except StoreError as exc:
+                err.print(f"reader: the texts were fetched and kept, but not indexed for search: {clean(str(exc))}", markup=False, highlight=False)
+    except CacheError as exc:
+        err.print(f"reader: the full-text cache failed: {clean(str(exc))}", markup=False, highlight=False)
+        return 1
     finally:
         cache.close()
     failed = [(url, result) for url, result in results.items() if isinstance(result, BaseException)]
-    err = output.err_console()
     for url, error in failed:
         reason = getattr(error, "reason", None) or str(error) or type(error).__name__
         err.print(f"{clean(url)}: {clean(reason)}", markup=False, highlight=False, soft_wrap=True)
     fetched = len(todo) - len(failed)
-    summary = f"{fetched} fetched, {len(cached)} cached already, {len(failed)} failed ({len(urls)} articles with a link and no body)"
+    skipped = len(links) - len(urls)
+    summary = f"{fetched} fetched, {len(cached)} cached already, {len(failed)} failed ({len(links)} articles with a link and no body"
+    summary += f"; {skipped} links not http(s), left alone)" if skipped else ")"
     output.console(soft_wrap=True).print(summary, markup=False, highlight=False)
     return 1 if failed else 0
 

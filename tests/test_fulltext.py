@@ -242,3 +242,72 @@ def test_a_card_changed_after_its_fetch_keeps_its_full_text_searched(capsys, lib
     write(library, "a.md", article("Airship card, edited", quality=80, webUrl=httpserver.url_for("/airship")))
     code, out, _ = run(capsys, "list", library, "hydrogen", "has:fulltext", "--format", "jsonl")  # (indexes the change)
     assert "Airship card, edited" in [json.loads(line)["title"] for line in out.splitlines()]
+
+
+# -- found in review ------------------------------------------------------------------------
+
+
+async def test_F_during_a_refresh_shows_the_text_at_once(library: Path, tmp_path: Path) -> None:
+    app = build(library, tmp_path, watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        with app.library._write_lock:  # a refresh under way holds it (a big library's first one)
+            await pilot.press("F")
+            await wait_until(pilot, lambda: "Full text from" in pane_text(app), what="the text waited for the refresh")
+        await settle(pilot)
+        assert [row.title for row in app.library.search(parse_query("zeppelin"))] == ["Airship card"]  # indexed after
+
+
+async def test_escape_on_another_article_goes_back_and_the_fetch_carries_on(tmp_path: Path, httpserver) -> None:
+    folder = tmp_path / "news"
+    write(folder, "a.md", article("Slow card", quality=90, webUrl=httpserver.url_for("/slow")))
+    write(folder, "b.md", article("Other card", quality=80, webUrl=httpserver.url_for("/other")))
+    released = threading.Event()
+
+    def slow(request):
+        released.wait(5)
+        return Response(page(), content_type="text/html")
+
+    httpserver.expect_request("/slow").respond_with_handler(slow)
+    app = build(folder, tmp_path, watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("F")
+        await wait_until(pilot, lambda: "Fetching the full text" in pane_text(app))
+        await press(pilot, "j", "enter")  # reading the other one full screen
+        await press(pilot, "escape")  # back to the list: not taken by the fetch
+        assert not app.screen.reading
+        released.set()
+        await settle(pilot)
+        await press(pilot, "k")  # the slow one's text came meanwhile, from the cache now
+        assert "hydrogen cell" in pane_text(app)
+
+
+async def test_auto_mode_says_a_failure_in_the_pane_only(library: Path, tmp_path: Path, notices) -> None:
+    from reader.config import Config
+
+    app = build(library, tmp_path, watch=False, config=Config(full_text="auto"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "j", "j")  # the card whose page is gone
+        await wait_until(pilot, lambda: "404" in pane_text(app), what="auto never tried it")
+        assert not any("404" in n.message for n in notices)
+
+
+def test_fetch_indexes_texts_cached_by_an_earlier_fetch_of_another_library(capsys, library: Path, tmp_path: Path) -> None:
+    run(capsys, "list", library)  # the library indexed first...
+    run(capsys, "fetch", library / "a.md")  # ...then a fetch through a library of one file (its own index)
+    code, out, _ = run(capsys, "list", library, "zeppelin", "--format", "jsonl")
+    assert out == ""  # cached, not yet searched in the first one (the file did not change)
+    code, out, _ = run(capsys, "fetch", library, "airship")
+    assert "1 cached already" in out
+    code, out, _ = run(capsys, "list", library, "zeppelin", "--format", "jsonl")
+    assert [json.loads(line)["title"] for line in out.splitlines()] == ["Airship card"]
+
+
+def test_a_cache_that_cannot_be_used_is_one_line(capsys, library: Path, xdg_dirs) -> None:
+    (xdg_dirs["XDG_CACHE_HOME"] / "reader" / "fulltext.sqlite3").mkdir(parents=True)
+    code, out, err = run(capsys, "show", library / "a.md", "--full")
+    assert code == 1 and len(err.strip().splitlines()) == 1 and "full-text cache" in err
+    code, out, err = run(capsys, "fetch", library)
+    assert code == 1 and "full-text cache" in err and "Traceback" not in err

@@ -31,10 +31,13 @@ class FullTextFetch:
         self.screen = screen
         self._worker: Worker | None = None
         self._path: str | None = None  # the article being fetched for
+        self._quiet = False  # asked by auto mode: a failure shows in the pane, without a notice
+        self._waiting = False  # the newest fetch's text has not come yet
 
     @property
     def running(self) -> bool:
-        return self._worker is not None and not self._worker.is_finished and not self._worker.is_cancelled
+        """A fetch's text is still awaited (its worker may go on indexing it after)."""
+        return self._waiting
 
     def start(self, quiet: bool = False) -> None:
         """Fetch the full text of the article shown (F); ``quiet``: asked by
@@ -54,8 +57,10 @@ class FullTextFetch:
                 screen.notify(problem[:1].upper() + problem[1:], severity="error")
             return
         refresh = pane.full is not None  # F again on a cached article: re-validate it
-        self.stop()
+        self._cancel()
         self._path = article.path
+        self._quiet = quiet
+        self._waiting = True
         pane.show_fetching(clean((urlsplit(url).hostname or url).removeprefix("www.")))
         self._worker = screen.run_worker(
             partial(self._fetch, url, refresh, article.path), thread=True, exclusive=True, group="fulltext", exit_on_error=False
@@ -77,8 +82,8 @@ class FullTextFetch:
 
         def still_there() -> None:
             shown = self.screen.pane.article
-            if shown is not None and shown.path == path and self.screen.pane.full is None and not self.running:
-                self.start(quiet=True)
+            if shown is not None and shown.path == path and self.screen.pane.full is None and not (self.running and self._path == path):
+                self.start(quiet=True)  # (the newest wins: a fetch for an article left behind stops)
 
         self.screen.set_timer(AUTO_REST, still_there)
 
@@ -94,35 +99,44 @@ class FullTextFetch:
                 screen.post_message(FullTextFetched(path, None, str(exc)))
             return
         except Exception as exc:  # noqa: BLE001 - anything else is said in one line, never a traceback
-            screen.post_message(FullTextFetched(path, None, f"The full text could not be had: {clean(str(exc) or type(exc).__name__)}"))
+            if not worker.is_cancelled:
+                screen.post_message(FullTextFetched(path, None, f"The full text could not be had: {clean(str(exc) or type(exc).__name__)}"))
             return
-        try:
-            screen.library.add_full_text(url, full.markdown)  # searched from now on
-        except StoreError:
-            pass  # shown all the same; the next refresh indexes it
         if not worker.is_cancelled:
-            screen.post_message(FullTextFetched(path, full))
+            screen.post_message(FullTextFetched(path, full))  # shown at once...
+        try:
+            # ...then searched: indexing waits for a refresh under way to end.
+            screen.library.add_full_text(url, full.markdown)
+        except StoreError:
+            pass  # kept in the cache all the same; `reader fetch` indexes what is cached and not indexed
 
     def stop(self) -> bool:
-        """Stop a fetch under way (Esc); whether there was one."""
-        if not self.running:
-            return False
-        assert self._worker is not None
-        self._worker.cancel()
-        self._worker = None
+        """Esc: stop the fetch of the article shown, if one is under way;
+        whether it did (a fetch for an article left behind carries on, and
+        Esc does what it does elsewhere)."""
         pane = self.screen.pane
-        if pane.article is not None and pane.article.path == self._path:
-            pane.fetch_ended("Stopped: the full text was not fetched.")
+        if not self.running or pane.article is None or pane.article.path != self._path:
+            return False
+        self._cancel()
+        pane.fetch_ended("Stopped: the full text was not fetched.")
         return True
+
+    def _cancel(self) -> None:
+        if self._waiting and self._worker is not None and not self._worker.is_finished:
+            self._worker.cancel()
+        self._worker = None
+        self._waiting = False
 
     def fetched(self, event: FullTextFetched) -> None:
         """Show what a fetch brought, if its article is still the one shown."""
-        self._worker = None
+        if event.path == self._path:
+            self._waiting = False
         pane = self.screen.pane
         if pane.article is None or pane.article.path != event.path:
             return  # moved on: it is cached, and shows when the article does
         if event.full is None:
             pane.fetch_ended(event.error)
-            self.screen.notify(event.error or "The full text could not be had.", severity="error", timeout=8)
+            if not (self._quiet and event.path == self._path):
+                self.screen.notify(event.error or "The full text could not be had.", severity="error", timeout=8)
         else:
             pane.show_full(event.full)

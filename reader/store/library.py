@@ -152,18 +152,28 @@ class Library:
         """Index ``text`` (a page's fetched full text) with the articles whose
         link is ``url``, so searches find it and has:fulltext holds; "" takes
         it out. How many articles have that link (0 before an index exists)."""
+        return self.add_full_texts({url: text})
+
+    def add_full_texts(self, texts: dict[str, str]) -> int:
+        """add_full_text() for many links, in one transaction. Waits for a
+        refresh under way to end (call it off the UI thread)."""
+        if not texts:
+            return 0
         with self._write_lock:  # (after a refresh, not in the middle of one)
             try:
                 conn, _ = self.db.writer()
             except CacheUnusable as exc:
                 raise StoreError(f"the full text could not be indexed: {exc}") from exc
+            count = 0
             try:
                 conn.execute("BEGIN IMMEDIATE")
                 try:
-                    ids = [r[0] for r in conn.execute("SELECT id FROM articles WHERE url = ?", (sql_text(url),))]
-                    for article_id in ids:
-                        conn.execute("UPDATE fts SET fulltext = ? WHERE rowid = ?", (text, article_id))
-                        conn.execute("UPDATE articles SET has_full = ? WHERE id = ?", (1 if text else 0, article_id))
+                    for url, text in texts.items():
+                        ids = [r[0] for r in conn.execute("SELECT id FROM articles WHERE url = ?", (sql_text(url),))]
+                        for article_id in ids:
+                            conn.execute("UPDATE fts SET fulltext = ? WHERE rowid = ?", (text, article_id))
+                            conn.execute("UPDATE articles SET has_full = ? WHERE id = ?", (1 if text else 0, article_id))
+                        count += len(ids)
                     conn.execute("COMMIT")
                 except BaseException:
                     conn.execute("ROLLBACK")
@@ -172,7 +182,18 @@ class Library:
                 raise StoreError(f"the full text could not be indexed: {exc}") from exc
             finally:
                 conn.close()
-        return len(ids)
+        return count
+
+    def without_full_text(self, urls: list[str]) -> set[str]:
+        """Which of these links have an article not indexed with its full text yet."""
+        found: set[str] = set()
+        with self.db.reading() as handle:
+            for part in chunks(urls):
+                rows = handle.conn.execute(
+                    f"SELECT DISTINCT url FROM articles WHERE has_full = 0 AND url IN ({marks(len(part))})", [sql_text(u) for u in part]
+                )
+                found.update(from_sql(r[0]) for r in rows)
+        return found
 
     def forget_cache(self, why: str) -> None:
         """A read met a damaged cache: drop it (with a notice), so that the
