@@ -16,7 +16,7 @@ so no module imports sqlite3 directly.
 from __future__ import annotations
 
 import time
-from typing import Callable, Iterator, Sequence, TypeVar
+from typing import Any, Callable, Iterator, Sequence, TypeVar
 
 try:
     from pysqlite3 import dbapi2 as sqlite3
@@ -110,3 +110,40 @@ def chunks(items: Sequence[T], size: int = IN_LIST) -> Iterator[Sequence[T]]:
 def marks(n: int) -> str:
     """The placeholders of an IN (...) list of ``n`` values."""
     return ",".join("?" * n)
+
+
+def open_or_set_aside(
+    connect: Callable[[], Any],
+    prepare: Callable[[Any], None],
+    set_aside: Callable[[str], None],
+    error: Callable[[Any], Exception],
+    again: Callable[[str], Exception],
+    damaged: type[Exception],
+) -> Any:
+    """A connection to a file of the user's machine that is not worth a
+    failure when damaged (the state file, the full-text cache): opened and
+    prepared; a damaged one (``damaged`` raised by ``prepare``, with a
+    ``why``, or SQLite's own word) is set aside once and started anew.
+    ``error(exc)`` is raised for any other SQLite error, ``again(why)`` when
+    the new file is no better."""
+    for attempt in range(2):
+        db = None
+        try:
+            db = connect()
+            prepare(db)
+        except damaged as exc:
+            if db is not None:
+                db.close()
+            if attempt:
+                raise again(exc.why) from exc  # type: ignore[attr-defined]
+            set_aside(exc.why)  # type: ignore[attr-defined]
+            continue
+        except sqlite3.Error as exc:
+            if db is not None:
+                db.close()
+            if is_damaged(exc) and not attempt:
+                set_aside(f"is damaged ({exc})")
+                continue
+            raise error(exc) from exc
+        return db
+    raise AssertionError("unreachable")

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Callable, TypeVar
 
-from reader.sqlite import is_busy, is_damaged, rollback, sqlite3, use_wal
+from reader.sqlite import is_busy, is_damaged, open_or_set_aside, rollback, sqlite3, use_wal
 
 SCHEMA_VERSION = 1
 APPLICATION_ID = 0x52454144  # "READ": marks the file as reader's state
@@ -88,28 +88,16 @@ class StateFile:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StateError(f"cannot make the folder for the state file {self.path}: {exc.strerror or exc}") from exc
-        for attempt in range(2):
-            db = None
-            try:
-                db = self._connect()
-                self._prepare(db)
-            except _Damaged as exc:
-                if db is not None:
-                    db.close()
-                if attempt:
-                    raise StateError(f"the state file {self.path} {exc.why}, even after starting afresh") from exc
-                self._set_aside(exc.why)
-                continue
-            except sqlite3.Error as exc:
-                if db is not None:
-                    db.close()
-                if is_damaged(exc) and not attempt:
-                    self._set_aside(f"is damaged ({exc})")
-                    continue
-                raise self._error(exc, "open") from exc
-            self._db = db
-            return db
-        raise AssertionError("unreachable")
+        db = open_or_set_aside(
+            self._connect,
+            self._prepare,
+            self._set_aside,
+            lambda exc: self._error(exc, "open"),
+            lambda why: StateError(f"the state file {self.path} {why}, even after starting afresh"),
+            _Damaged,
+        )
+        self._db = db
+        return db
 
     def _prepare(self, db: sqlite3.Connection) -> None:
         use_wal(db, self.timeout)

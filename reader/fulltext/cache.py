@@ -28,7 +28,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, Iterable, TypeVar
 
-from reader.sqlite import chunks, is_busy, is_damaged, marks, rollback, sqlite3, use_wal
+from reader.sqlite import chunks, is_busy, is_damaged, marks, open_or_set_aside, rollback, sqlite3, use_wal
 
 CACHE_FILE = "fulltext.sqlite3"
 DEFAULT_CAP = 500 * 1024 * 1024
@@ -151,28 +151,16 @@ class FullTextCache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise CacheError(f"cannot make the folder for the full-text cache {self.path}: {exc.strerror or exc}") from exc
-        for attempt in range(2):
-            db = None
-            try:
-                db = self._connect()
-                self._prepare(db)
-            except _Damaged as exc:
-                if db is not None:
-                    db.close()
-                if attempt:
-                    raise CacheError(f"the full-text cache {self.path} {exc.why}, even after starting anew") from exc
-                self._set_aside(exc.why)
-                continue
-            except sqlite3.Error as exc:
-                if db is not None:
-                    db.close()
-                if is_damaged(exc) and not attempt:
-                    self._set_aside(f"is damaged ({exc})")
-                    continue
-                raise self._error(exc, "open it") from exc
-            self._db = db
-            return db
-        raise AssertionError("unreachable")
+        db = open_or_set_aside(
+            self._connect,
+            self._prepare,
+            self._set_aside,
+            lambda exc: self._error(exc, "open it"),
+            lambda why: CacheError(f"the full-text cache {self.path} {why}, even after starting anew"),
+            _Damaged,
+        )
+        self._db = db
+        return db
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(
