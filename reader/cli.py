@@ -345,17 +345,12 @@ def usage() -> str:
 
 def cmd_list(argv: Sequence[str]) -> int:
     from reader.config import apply_config
-    from reader.query import QueryError, parse_query
 
     parser = list_parser()
     args = parser.parse_args(_split_argv(argv, parser))
     if args.limit is not None and args.limit < 0:
         raise UsageError("--limit must be 0 or more")
-    paths, text = _paths_and_query(args.words)
-    try:
-        query = parse_query(text)
-    except QueryError as exc:
-        raise UsageError(f"bad query: {exc.message}\n{_indent(exc.pointer())}") from None
+    paths, query = _paths_and_parsed_query(args.words)
     config = load_config_noting_problems()
     # The config's sort (when neither --sort nor sort: is given and no words
     # are searched) and its min_quality (as quality:>=N) go into the query.
@@ -365,6 +360,17 @@ def cmd_list(argv: Sequence[str]) -> int:
         rows = library.each(query, sort=sort, reverse=args.reverse, limit=args.limit, with_data=args.format != "table")
         output.print_rows(rows, args.format, lambda shown: shown if args.limit is None else library.count(query))
     return 0
+
+
+def _paths_and_parsed_query(words: list[str]):
+    """The paths among ``words`` and the rest as a Query; a bad query is a usage error that shows where."""
+    from reader.query import QueryError, parse_query
+
+    paths, text = _paths_and_query(words)
+    try:
+        return paths, parse_query(text)
+    except QueryError as exc:
+        raise UsageError(f"bad query: {exc.message}\n{_indent(exc.pointer())}") from None
 
 
 def _indent(text: str) -> str:
@@ -403,16 +409,11 @@ def cmd_topics(argv: Sequence[str]) -> int:
     from rich.table import Table
     from rich.text import Text
 
-    from reader.query import QueryError, parse_query
     from reader.text import clean
 
     parser = topics_parser()
     args = parser.parse_args(_split_argv(argv, parser))
-    paths, text = _paths_and_query(args.words)
-    try:
-        query = parse_query(text)
-    except QueryError as exc:
-        raise UsageError(f"bad query: {exc.message}\n{_indent(exc.pointer())}") from None
+    paths, query = _paths_and_parsed_query(args.words)
     with open_library(paths) as library:
         topics = library.topics(query)
     if args.format == "json":
@@ -518,7 +519,6 @@ def cmd_fetch(argv: Sequence[str]) -> int:
     from reader.fulltext.cache import CacheError, FullTextCache
     from reader.fulltext.service import FullTexts
     from reader.links import refusal
-    from reader.query import QueryError, parse_query
     from reader.store import StoreError
     from reader.text import clean
 
@@ -526,11 +526,7 @@ def cmd_fetch(argv: Sequence[str]) -> int:
     args = parser.parse_args(_split_argv(argv, parser))
     if args.jobs < 1:
         raise UsageError("--jobs must be 1 or more")
-    paths, text = _paths_and_query(args.words)
-    try:
-        query = parse_query(text)
-    except QueryError as exc:
-        raise UsageError(f"bad query: {exc.message}\n{_indent(exc.pointer())}") from None
+    paths, query = _paths_and_parsed_query(args.words)
     config = load_config_noting_problems()
     err = output.err_console()
     try:
