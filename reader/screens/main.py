@@ -206,8 +206,10 @@ class MainScreen(Screen):
     def _shown(self, event: ArticleView.Shown) -> None:
         self._bindings_changed()
         self._dwell_on(event.row if event.readable else None)
-        if event.readable and self.config.full_text == "auto":
-            self.full_text.auto()
+        if event.readable:
+            self.full_text.warm()
+            if self.config.full_text == "auto":
+                self.full_text.auto()
 
     def _dwell_on(self, row: ListRow | None) -> None:
         """Start the dwell time of the row shown, when it is read there: in
