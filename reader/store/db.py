@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-from reader.sqlite import CANTOPEN, FULL, IOERR, PERM, READONLY, error_code, is_busy, is_damaged, sqlite3, use_wal
+from reader.sqlite import CANTOPEN, FULL, IOERR, PERM, READONLY, close_in_turn, connect_in_turn, error_code, is_busy, is_damaged, sqlite3, use_wal
 from reader.store import schema
 from reader.store.errors import CacheBusy, CacheDamaged, CacheUnusable, NotIndexed, SearchInterrupted, StoreError
 
@@ -85,7 +85,7 @@ class Database:
         """A connection to ``path``, or to a ``file:`` URI (readers use one
         that never creates the file: a cache dropped meanwhile stays gone)."""
         target = os.fspath(path)
-        return sqlite3.connect(
+        return connect_in_turn(
             target, timeout=TIMEOUT, check_same_thread=False, isolation_level=None, uri=target.startswith("file:")
         )
 
@@ -123,7 +123,7 @@ class Database:
                 if generation == self._generation:  # else the cache was replaced while this one opened
                     self._busy.add(handle)
                     return handle
-            conn.close()
+            close_in_turn(conn)
         raise NotIndexed("the cache is being replaced")
 
     def _give_back(self, handle: Handle) -> None:
@@ -133,7 +133,7 @@ class Database:
             if keep:
                 self._idle.append(handle)
         if not keep:
-            handle.conn.close()
+            close_in_turn(handle.conn)
 
     def _attach_marks(self, handle: Handle) -> None:
         """Attach the user's state file, when there is one, for is:read and friends."""
@@ -208,7 +208,7 @@ class Database:
             self._generation += 1
             self._ready = False
         for handle in idle:
-            handle.conn.close()
+            close_in_turn(handle.conn)
 
     # the file ---------------------------------------------------------------------
 
@@ -223,7 +223,7 @@ class Database:
             try:
                 found = schema.version(db)
             finally:
-                db.close()
+                close_in_turn(db)
         except sqlite3.Error:
             return False
         if found != str(schema.SCHEMA_VERSION):
@@ -264,14 +264,14 @@ class Database:
             intact = schema.intact(db)
         except sqlite3.Error as exc:
             if db is not None:
-                db.close()
+                close_in_turn(db)
             if not fixable(exc):
                 raise self.unusable(exc) from exc
             self.discard(f"was damaged ({exc})")
             return None
         if found == str(schema.SCHEMA_VERSION) and intact:
             return db
-        db.close()
+        close_in_turn(db)
         self.discard("was made by another version of reader" if intact else "was damaged (tables are missing)")
         return None
 

@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from reader.model import ListRow, Problem
 from reader.query import Query
-from reader.sqlite import chunks, marks, sqlite3
+from reader.sqlite import chunks, close_in_turn, marks, sqlite3
 from reader.state import from_sql, sql_text
 from reader.store import sql
 from reader.store.db import Database, Handle, cache_file, fixable
@@ -139,7 +139,7 @@ class Library:
             work = Refresh(conn, self.roots, self.notice, self.workers, progress, cancelled, self.full_texts)
             stats = work.run()
         finally:
-            conn.close()
+            close_in_turn(conn)
         stats.cold = new
         self.walk_problems = work.problems
         if stats.parsed or stats.removed:
@@ -181,7 +181,7 @@ class Library:
             except sqlite3.Error as exc:
                 raise StoreError(f"the full text could not be indexed: {exc}") from exc
             finally:
-                conn.close()
+                close_in_turn(conn)
         return count
 
     def without_full_text(self, urls: list[str]) -> set[str]:
