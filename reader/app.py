@@ -82,7 +82,7 @@ class ReaderApp(App[None]):
 
         # The fetched full texts: the cache opens when first needed; the index
         # searches them with their articles (Library.full_texts).
-        self.full_texts = LazyFullTexts(config.full_text_cache_mb * 1024 * 1024, notice=self.library_notice)
+        self.full_texts = LazyFullTexts(config.full_text_cache_mb * 1024 * 1024, notice=self.library_notice, clock=clock)
         library.full_texts = self.full_texts.texts
         self.pending_notices: list[str] = list(notices)
         self.handle_signals = False  # run_app sets it: end cleanly on SIGTERM, SIGHUP, SIGINT

@@ -144,8 +144,8 @@ async def test_F_fetches_the_full_text_into_the_pane_and_it_is_searched(library:
         assert pane(app).row.title == "Airship card"
         assert "zeppelin" not in pane_text(app)
         await pilot.press("F")
-        await wait_until(pilot, lambda: "Full text from" in pane_text(app), what="the full text never came")
-        assert "hydrogen cell" in pane_text(app)
+        await wait_until(pilot, lambda: "hydrogen cell" in pane_text(app), what="the full text never came")
+        assert "Full text from localhost · fetched just now" in pane_text(app) or "Full text from 127.0.0.1" in pane_text(app)
         await settle(pilot)
         assert [row.title for row in app.library.search(parse_query("zeppelin"))] == ["Airship card"]
         await press(pilot, "j", "k")  # shown again: from the cache, no request
@@ -193,8 +193,7 @@ async def test_auto_fetches_an_article_that_stays_shown_never_one_passed_over(li
     app = build(library, tmp_path, watch=False, config=Config(full_text="auto"))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)  # the first card stays shown
-        await wait_until(pilot, lambda: "Full text from" in pane_text(app), what="auto never fetched it")
-        assert "hydrogen cell" in pane_text(app)
+        await wait_until(pilot, lambda: "hydrogen cell" in pane_text(app), what="auto never fetched it")
         await pilot.press("j", "j", "j")  # passed over the next two quickly, onto the one with a body
         await settle(pilot)
         await pilot.pause(0.8)

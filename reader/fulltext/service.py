@@ -135,9 +135,11 @@ class LazyFullTexts:
     """The app's full texts: the cache is opened when first needed (a
     library that never fetched one never makes the file)."""
 
-    def __init__(self, cap_bytes: int, path=None, notice: Callable[[str], None] | None = None) -> None:
+    def __init__(self, cap_bytes: int, path=None, notice: Callable[[str], None] | None = None, clock: Callable[[], datetime] = utc_now) -> None:
+        """``clock``: the time a fetch is stamped with (the app's, which its dates are shown against)."""
         import threading
 
+        self.clock = clock
         self.cap_bytes = cap_bytes
         self.path = path
         self.notice = notice
@@ -149,7 +151,7 @@ class LazyFullTexts:
             if self._texts is None:
                 from reader.fulltext.cache import FullTextCache
 
-                self._texts = FullTexts(FullTextCache(self.path, cap_bytes=self.cap_bytes, notice=self.notice))
+                self._texts = FullTexts(FullTextCache(self.path, cap_bytes=self.cap_bytes, notice=self.notice), clock=self.clock)
             return self._texts
 
     def _exists(self) -> bool:
