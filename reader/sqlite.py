@@ -15,6 +15,7 @@ so no module imports sqlite3 directly.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from typing import Any, Callable, Iterator, Sequence, TypeVar
@@ -87,6 +88,28 @@ def retry_busy(action: Callable[[], T], timeout: float) -> T:
 
 def use_wal(db: "sqlite3.Connection", timeout: float = 5.0) -> None:
     retry_busy(lambda: db.execute("PRAGMA journal_mode = WAL"), timeout)
+
+
+def in_transaction(db: "sqlite3.Connection", work: Callable[["sqlite3.Connection"], T]) -> T:
+    """``work(db)`` in one BEGIN IMMEDIATE transaction: committed, or rolled back on any error."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        result = work(db)
+        db.execute("COMMIT")
+    except BaseException:
+        rollback(db)
+        raise
+    return result
+
+
+def move_with_wal(path: "os.PathLike[str] | str", aside: "os.PathLike[str] | str") -> None:
+    """Rename a database file and its -wal, -shm and -journal files along
+    with it, so the copy opens with all it held and a new file at ``path``
+    never replays a stale log. OSError when the file cannot be moved."""
+    os.replace(path, aside)
+    for suffix in ("-wal", "-shm", "-journal"):
+        if os.path.exists(f"{os.fspath(path)}{suffix}"):
+            os.replace(f"{os.fspath(path)}{suffix}", f"{os.fspath(aside)}{suffix}")
 
 
 def rollback(db: "sqlite3.Connection") -> None:

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Callable, TypeVar
 
-from reader.sqlite import is_busy, is_damaged, open_or_set_aside, rollback, sqlite3, use_wal
+from reader.sqlite import in_transaction, is_busy, is_damaged, move_with_wal, open_or_set_aside, rollback, sqlite3, use_wal
 
 SCHEMA_VERSION = 1
 APPLICATION_ID = 0x52454144  # "READ": marks the file as reader's state
@@ -150,13 +150,7 @@ class StateFile:
             n += 1
             aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}-{n}")
         try:
-            os.replace(self.path, aside)
-            # The WAL goes along under the matching name, so the set-aside copy
-            # still opens with everything it held and the fresh file never
-            # replays a stale log.
-            for suffix in ("-wal", "-shm", "-journal"):
-                if os.path.exists(f"{self.path}{suffix}"):
-                    os.replace(f"{self.path}{suffix}", f"{aside}{suffix}")
+            move_with_wal(self.path, aside)
         except OSError as exc:
             raise StateError(
                 f"the state file {self.path} {why}, and it could not be moved aside: {exc.strerror or exc}"
@@ -185,14 +179,7 @@ class StateFile:
                 if write:
                     with self._lock:
                         db = used = self._writer(action)
-                        db.execute("BEGIN IMMEDIATE")
-                        try:
-                            result = work(db)
-                            db.execute("COMMIT")
-                        except BaseException:
-                            rollback(db)
-                            raise
-                        return result
+                        return in_transaction(db, work)
                 if self._db is None:  # the file is opened (or set aside) first, never under the read lock
                     with self._lock:
                         self._writer(action)

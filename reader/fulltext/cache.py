@@ -28,7 +28,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, Iterable, TypeVar
 
-from reader.sqlite import chunks, is_busy, is_damaged, marks, open_or_set_aside, rollback, sqlite3, use_wal
+from reader.sqlite import chunks, in_transaction, is_busy, is_damaged, marks, move_with_wal, open_or_set_aside, rollback, sqlite3, use_wal
 
 CACHE_FILE = "fulltext.sqlite3"
 DEFAULT_CAP = 500 * 1024 * 1024
@@ -213,11 +213,7 @@ class FullTextCache:
             for suffix in ("", "-wal", "-shm", "-journal"):
                 if os.path.exists(f"{aside}{suffix}"):
                     os.remove(f"{aside}{suffix}")
-            os.replace(self.path, aside)
-            # The WAL goes along, so the new file never replays a stale log.
-            for suffix in ("-wal", "-shm", "-journal"):
-                if os.path.exists(f"{self.path}{suffix}"):
-                    os.replace(f"{self.path}{suffix}", f"{aside}{suffix}")
+            move_with_wal(self.path, aside)
         except OSError as exc:
             raise CacheError(
                 f"the full-text cache {self.path} {why}, and it could not be moved aside: {exc.strerror or exc}"
@@ -244,16 +240,7 @@ class FullTextCache:
                     raise CacheError(f"the full-text cache {self.path} is closed; could not {action}")
                 try:
                     db = self._db or self._open()
-                    if not write:
-                        return work(db)
-                    db.execute("BEGIN IMMEDIATE")
-                    try:
-                        result = work(db)
-                        db.execute("COMMIT")
-                    except BaseException:
-                        rollback(db)
-                        raise
-                    return result
+                    return in_transaction(db, work) if write else work(db)
                 except sqlite3.Error as exc:
                     if is_damaged(exc) and not attempt:
                         self._drop_connection()

@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from reader.model import ListRow, Problem
 from reader.query import Query
-from reader.sqlite import chunks, close_in_turn, marks, sqlite3
+from reader.sqlite import chunks, close_in_turn, in_transaction, marks, sqlite3
 from reader.state import from_sql, sql_text
 from reader.store import sql
 from reader.store.db import Database, Handle, cache_file, fixable
@@ -164,20 +164,19 @@ class Library:
                 conn, _ = self.db.writer()
             except CacheUnusable as exc:
                 raise StoreError(f"the full text could not be indexed: {exc}") from exc
-            count = 0
+
+            def write(db: sqlite3.Connection) -> int:
+                count = 0
+                for url, text in texts.items():
+                    ids = [r[0] for r in db.execute("SELECT id FROM articles WHERE url = ?", (sql_text(url),))]
+                    for article_id in ids:
+                        db.execute("UPDATE fts SET fulltext = ? WHERE rowid = ?", (text, article_id))
+                        db.execute("UPDATE articles SET has_full = ? WHERE id = ?", (1 if text else 0, article_id))
+                    count += len(ids)
+                return count
+
             try:
-                conn.execute("BEGIN IMMEDIATE")
-                try:
-                    for url, text in texts.items():
-                        ids = [r[0] for r in conn.execute("SELECT id FROM articles WHERE url = ?", (sql_text(url),))]
-                        for article_id in ids:
-                            conn.execute("UPDATE fts SET fulltext = ? WHERE rowid = ?", (text, article_id))
-                            conn.execute("UPDATE articles SET has_full = ? WHERE id = ?", (1 if text else 0, article_id))
-                        count += len(ids)
-                    conn.execute("COMMIT")
-                except BaseException:
-                    conn.execute("ROLLBACK")
-                    raise
+                count = in_transaction(conn, write)
             except sqlite3.Error as exc:
                 raise StoreError(f"the full text could not be indexed: {exc}") from exc
             finally:
