@@ -56,6 +56,18 @@ def library(tmp_path: Path, httpserver) -> Path:
     return folder
 
 
+def held_page(httpserver, path: str) -> threading.Event:
+    """Serve ``path`` only once the event returned is set (at most 5 s)."""
+    released = threading.Event()
+
+    def slow(request):
+        released.wait(5)
+        return Response(page(), content_type="text/html")
+
+    httpserver.expect_request(path).respond_with_handler(slow)
+    return released
+
+
 def run(capsys, *args) -> tuple[int, str, str]:
     code = main([str(a) for a in args])
     out, err = capsys.readouterr()
@@ -167,13 +179,7 @@ async def test_F_on_a_page_that_is_gone_says_why_and_keeps_the_card(library: Pat
 async def test_escape_stops_a_slow_fetch(tmp_path: Path, httpserver) -> None:
     folder = tmp_path / "news"
     write(folder, "a.md", article("Slow card", webUrl=httpserver.url_for("/slow")))
-    released = threading.Event()
-
-    def slow(request):
-        released.wait(5)
-        return Response(page(), content_type="text/html")
-
-    httpserver.expect_request("/slow").respond_with_handler(slow)
+    released = held_page(httpserver, "/slow")
     app = build(folder, tmp_path, watch=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -261,13 +267,7 @@ async def test_escape_on_another_article_goes_back_and_the_fetch_carries_on(tmp_
     folder = tmp_path / "news"
     write(folder, "a.md", article("Slow card", quality=90, webUrl=httpserver.url_for("/slow")))
     write(folder, "b.md", article("Other card", quality=80, webUrl=httpserver.url_for("/other")))
-    released = threading.Event()
-
-    def slow(request):
-        released.wait(5)
-        return Response(page(), content_type="text/html")
-
-    httpserver.expect_request("/slow").respond_with_handler(slow)
+    released = held_page(httpserver, "/slow")
     app = build(folder, tmp_path, watch=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
