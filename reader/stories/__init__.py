@@ -1,0 +1,1 @@
+"""Grouping articles that report the same news into stories."""
