@@ -514,7 +514,9 @@ def test_broken_config_is_named_and_seeds_are_listed(capsys, xdg_dirs):
 
 
 def test_progress_is_silent_when_stderr_is_not_a_terminal(capsys):
-    progress = cli._DelayedProgress("Indexing articles")
+    from reader.cli.opening import DelayedProgress
+
+    progress = DelayedProgress("Indexing articles")
     progress.started -= 10  # as if indexing had run for ten seconds
     for done in range(0, 100, 10):
         progress(done, 100)
