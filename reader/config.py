@@ -16,6 +16,8 @@ used; the rest of the file still applies and reader still starts.
     pipe = "glow -"                     # | sends the article's Markdown to this command
     full_text = "key"                   # key (F fetches) or auto (an article with no body, once shown)
     full_text_cache_mb = 500            # the fetched full texts kept, at most
+    group_stories = true                # one row a story (v in the app switches, and writes this)
+    story_window_days = 3               # a story's reports lie at most this far apart
 
     [keys]                              # binding id = key(s), for App.set_keymap
     open = "ctrl+o"
@@ -74,7 +76,7 @@ def seeds_dir() -> Path:
 DEFAULT_SORT = "quality"
 SETTINGS = (
     "library", "browser", "theme", "sort", "min_quality", "hide_unscored", "mark_read", "mark_read_dwell", "pipe",
-    "full_text", "full_text_cache_mb", "keys",
+    "full_text", "full_text_cache_mb", "group_stories", "story_window_days", "keys",
 )
 FULL_TEXT = ("key", "auto")
 MARK_READ = ("open", "dwell", "never")
@@ -96,6 +98,8 @@ class Config:
     pipe: str | None = None  # the command | sends the article's Markdown to (no shell)
     full_text: str = "key"  # key: F fetches an article's full text; auto: also an article with no body, once shown a moment
     full_text_cache_mb: int = 500  # the full-text cache's size cap, least recently read evicted first
+    group_stories: bool = True  # the list shows one row a story (reader.stories); v switches
+    story_window_days: float = 3.0  # the most days between two reports of one story
     keys: dict[str, str] = field(default_factory=dict)  # binding id -> "key,key", for App.set_keymap
     problems: list[str] = field(default_factory=list)
     path: Path | None = None
@@ -129,6 +133,8 @@ class Config:
             lines.append("# pipe: not set, so | asks for a command")
         lines.append(f"full_text = {toml_string(self.full_text)}")
         lines.append(f"full_text_cache_mb = {self.full_text_cache_mb}")
+        lines.append(f"group_stories = {'true' if self.group_stories else 'false'}")
+        lines.append(f"story_window_days = {_toml_number(self.story_window_days)}")
         if self.keys:
             lines.append("")
             lines.append("[keys]")
@@ -369,6 +375,12 @@ def _dwell(value: Any) -> float:
     return float(value)
 
 
+def _window(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 30:
+        raise _Bad(f"must be a number of days above 0, at most 30, found {_found(value)}")
+    return float(value)
+
+
 def _full_text(value: Any) -> str:
     word = value.strip().lower() if isinstance(value, str) else None
     if word not in FULL_TEXT:
@@ -452,6 +464,8 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "pipe": _command("glow -"),
     "full_text": _full_text,
     "full_text_cache_mb": _megabytes,
+    "group_stories": _bool,
+    "story_window_days": _window,
 }
 
 

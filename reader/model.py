@@ -116,6 +116,11 @@ class ListRow:
     n_related: int
     has_body: bool
     data: dict[str, Any] | None = None  # the fields `reader list --format json` adds, when asked for
+    # Its story (reader.stories): the same news from other providers.
+    story: str = ""  # the story's id (the uid of its first report; its own uid when alone)
+    story_size: int = 1  # articles in the story, this one included
+    story_rank: int = 0  # 0: the story's head (best quality, then earliest)
+    story_heat: float | None = None  # the members' heat added up
 
     @property
     def published_datetime(self) -> datetime | None:

@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
-SORTS = ("quality", "date", "heat", "title")
+SORTS = ("quality", "date", "heat", "title", "sources")
 IS_VALUES = ("published", "unpublished", "read", "unread", "starred", "unstarred")
-QUALIFIERS = ("topic", "provider", "quality", "heat", "since", "until", "is", "has", "sort")
+QUALIFIERS = ("topic", "provider", "quality", "heat", "sources", "story", "since", "until", "is", "has", "sort")
 HAS_VALUES = ("fulltext",)
 _NUMBER = re.compile(r"^(>=|<=|>|<|=)?\s*(-?\d+(?:\.\d+)?)$")
 _RANGE = re.compile(r"^(-?\d+(?:\.\d+)?)\.\.(-?\d+(?:\.\d+)?)$")
@@ -42,7 +42,7 @@ class QueryError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Term:
-    kind: str  # word, phrase, topic, provider, quality, heat, since, until, is
+    kind: str  # word, phrase, topic, provider, quality, heat, sources, story, since, until, is, has
     value: object
     negated: bool = False
     op: str = "="
@@ -125,9 +125,13 @@ def parse_query(text: str, today: date | None = None) -> Query:
         if not value.strip():
             raise QueryError(f"'{key}:' needs a value", text, start, end)
         value = value.strip()
-        if key in ("topic", "provider"):
+        if key in ("topic", "provider", "story"):
             terms.append(Term(key, value, negated, start=start, end=end))
         elif key in ("quality", "heat"):
+            terms.extend(_numeric(key, value, negated, text, start, end))
+        elif key == "sources":  # how many articles the story has (reader.stories)
+            if value.lower().endswith("none") or "," in value:
+                raise QueryError("'sources:' needs a number, optionally after >=, <=, > or <, or a range like 2..5", text, start, end)
             terms.extend(_numeric(key, value, negated, text, start, end))
         elif key in ("since", "until"):
             day = _day(value, today)

@@ -164,16 +164,23 @@ class NumberedLinks(Markdown):
 def row_meta(row: ListRow, shown_path: str, now: datetime | None) -> Group:
     """The pane's lines under the title for what the list knows of an
     article: the lines article_meta() gives once the file is read."""
-    lines = pane_meta(row.provider or "", row.domain or "", row.published_datetime, row.quality, row.heat, row.published, row.topics, now)
+    lines = pane_meta(
+        row.provider or "", row.domain or "", row.published_datetime, row.quality, row.heat, row.published, row.topics, now, _story(row)
+    )
     return Group(*lines, DetailsLine([], shown_path))
 
 
-def article_meta(article: Article, shown_path: str, now: datetime | None) -> Group:
-    """The pane's lines under the title: provider · date · scores, the
-    topics, and one line of details."""
+def _story(row: ListRow | None) -> tuple[int, float | None] | None:
+    return (row.story_size, row.story_heat) if row is not None and row.story_size > 1 else None
+
+
+def article_meta(article: Article, shown_path: str, now: datetime | None, row: ListRow | None = None) -> Group:
+    """The pane's lines under the title: provider · date · scores (and its
+    story's, from the list's ``row``), the topics, and one line of details."""
     provider = article.provider or Provider()
     lines = pane_meta(
-        provider.name or "", provider.domain or "", article.published_at, article.quality, article.heat, article.published, article.topics, now
+        provider.name or "", provider.domain or "", article.published_at, article.quality, article.heat, article.published, article.topics, now,
+        _story(row),
     )
     return Group(*lines, DetailsLine(article_details(article), shown_path))
 
@@ -187,9 +194,11 @@ def pane_meta(
     published: bool | None,
     topics: Sequence[str],
     now: datetime | None,
+    story: tuple[int, float | None] | None = None,
 ) -> list[Text]:
     """provider · date (relative) · quality · heat (wrapped when narrow),
-    then the topics on one line."""
+    then the topics on one line. ``story``: its size and heat, when the
+    article is one of several reports of one story."""
     parts = []
     name, site = clean(provider), clean(domain)
     if name or site:
@@ -197,7 +206,10 @@ def pane_meta(
     parts.append(f"{absolute(when)[:10]} ({relative(when, now)})" if when is not None else "no date")
     parts.append(f"quality {score(quality)}" if quality is not None else "no quality score")
     if heat is not None:
-        parts.append(f"heat {score(heat)}")
+        story_heat = f" (story {score(story[1])})" if story is not None and story[1] is not None else ""
+        parts.append(f"heat {score(heat)}{story_heat}")
+    if story is not None:
+        parts.append(f"{story[0]} sources")
     if published is False:
         parts.append("not published")
     lines = [Text(" · ".join(parts))]

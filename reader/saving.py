@@ -87,6 +87,17 @@ def set_marks(row_id: int, key: str, old: Marks, new: Marks, state: State) -> Ma
     return MarksChanged({row_id: now})
 
 
+def set_story_read(row_id: int, keys: list[str], starred: bool, read: bool, state: State) -> MarksChanged:
+    """Mark every member of a story (their ``keys``) read or unread; the
+    story's row (``row_id``) shows read once all are."""
+    try:
+        state.mark_read(keys, read=read)
+        now = len(state.read_keys(keys)) == len(set(keys))
+    except StateError as exc:
+        return MarksChanged({row_id: Marks(read=not read, starred=starred)}, error=clean(str(exc)))
+    return MarksChanged({row_id: Marks(read=now, starred=starred)})
+
+
 def mark_all_read(library: Library, target: array | Query, state: State) -> MarksChanged:
     """Mark these articles read, or those of a view's query when the list
     was not all there yet."""

@@ -179,6 +179,7 @@ _ORDERS = {
     "date": ("newest first", "oldest first"),
     "heat": ("hottest first", "coolest first"),
     "title": ("by title, A→Z", "by title, Z→A"),
+    "sources": ("most sources first", "fewest sources first"),
 }
 
 
@@ -191,10 +192,20 @@ class View:
     sort: str | None = None  # s: None is quality, or relevance when the search has words
     reverse: bool = False  # S
     filters: Filters = Filters()
+    grouped: bool = True  # one row a story (v); the config's group_stories is where it starts
+    story: str | None = None  # Enter on a story: its members, whatever the rest says (Esc leaves it)
+    story_title: str = ""  # that story's headline, for the header
+
+    @property
+    def lists_stories(self) -> bool:
+        """Whether the list shows one row a story."""
+        return self.grouped and self.story is None
 
     def query(self, config: Config | None = None) -> Query:
         """The choice, the search and the quick filters as one query, with
-        the config's defaults."""
+        the config's defaults (inside a story: its members, all of them)."""
+        if self.story is not None:
+            return Query(terms=(Term("story", self.story),))
         query = self.search
         chosen: tuple[Term, ...] = ()
         if not isinstance(self.choice, All):
@@ -210,6 +221,8 @@ class View:
         return query if config is None else apply_config(query, config, minimum=False)
 
     def label(self) -> str:
+        if self.story is not None:
+            return f"Story: {clean(self.story_title)}"
         return choice_label(self.choice)
 
     def next_sort(self) -> "View":
@@ -249,6 +262,9 @@ class View:
         one line of ``width`` cells would cut them."""
         text = Text()
         text.append(self.label(), style="bold")
+        if self.story is not None:
+            text.append(f" · {count:,} {'source' if count == 1 else 'sources'} · Esc: back", style="dim")
+            return [text]
         text.append(f" · {count:,} · {self.order_text(config)}", style="dim")
         if self.search.text:
             text.append("  /", style="bold")

@@ -20,18 +20,18 @@ from reader.store.records import parse_rows as real_parse
 POISON = "poison"  # a chunk holding a file with this in its name fails in a worker
 
 
-def dying_parse(batch):
+def dying_parse(batch, *options):
     """parse_rows, except that a worker process given the poisoned file dies."""
     if multiprocessing.parent_process() is not None and any(POISON in path for path, _, _ in batch):
         os.kill(os.getpid(), signal.SIGKILL)
-    return real_parse(batch)
+    return real_parse(batch, *options)
 
 
-def raising_parse(batch):
+def raising_parse(batch, *options):
     """parse_rows, except that a worker process given the poisoned file raises."""
     if multiprocessing.parent_process() is not None and any(POISON in path for path, _, _ in batch):
         raise RuntimeError("the parser broke")
-    return real_parse(batch)
+    return real_parse(batch, *options)
 
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -163,8 +163,8 @@ BAD = [
     ("browser = \"firefox 'oops\"", "browser", "cannot be split into words (no closing quotation)", None),
     ('theme = "no-such-theme"', "theme", "must be one of Textual's themes (", None),
     ("theme = 7", "theme", "must be the name of a Textual theme, found 7", None),
-    ('sort = "newest"', "sort", 'must be one of quality, date, heat, title, found "newest"', "quality"),
-    ("sort = 1", "sort", "must be one of quality, date, heat, title, found 1", "quality"),
+    ('sort = "newest"', "sort", 'must be one of quality, date, heat, title, sources, found "newest"', "quality"),
+    ("sort = 1", "sort", "must be one of quality, date, heat, title, sources, found 1", "quality"),
     ("min_quality = -1", "min_quality", "must be a number of 0 or more, found -1", None),
     ('min_quality = "high"', "min_quality", 'must be a number of 0 or more, found "high"', None),
     ("min_quality = true", "min_quality", "must be a number of 0 or more, found true", None),
@@ -308,6 +308,8 @@ def test_to_toml_lines_read_back_as_the_same_settings(xdg_dirs):
         "pipe": "glow -",
         "full_text": "auto",
         "full_text_cache_mb": 200,
+        "group_stories": True,
+        "story_window_days": 3,
         "keys": {"open": "O", "list.down": "j,down"},
     }
     write_config(xdg_dirs, text)
@@ -320,7 +322,7 @@ def test_to_toml_lines_read_back_as_the_same_settings(xdg_dirs):
 
 def test_to_toml_lines_say_what_applies_when_unset():
     lines = Config().to_toml_lines()
-    assert tomllib.loads("\n".join(lines)) == {"sort": "quality", "hide_unscored": False, "mark_read": "open", "mark_read_dwell": 3, "full_text": "key", "full_text_cache_mb": 500}
+    assert tomllib.loads("\n".join(lines)) == {"sort": "quality", "hide_unscored": False, "mark_read": "open", "mark_read_dwell": 3, "full_text": "key", "full_text_cache_mb": 500, "group_stories": True, "story_window_days": 3}
     text = "\n".join(lines)
     assert "$BROWSER" in text and str(seeds_dir()) in text and "no minimum" in text
 
@@ -369,7 +371,7 @@ def test_reader_config_prints_the_settings_and_problems(capsys, xdg_dirs):
     for line in ('browser = "firefox --new-tab %s"', 'theme = "nord"', 'sort = "quality"', "min_quality = 40",
                  'mark_read = "dwell"', "[keys]", 'open = "O"', '"list.down" = "j,down"'):
         assert line in out.splitlines(), line
-    assert err.splitlines() == [f"reader: {path}:5: key 'sort' must be one of quality, date, heat, title, found \"newest\"; using the default"]
+    assert err.splitlines() == [f"reader: {path}:5: key 'sort' must be one of quality, date, heat, title, sources, found \"newest\"; using the default"]
 
 
 def test_reader_config_with_broken_toml_still_exits_0(capsys, xdg_dirs):
@@ -516,7 +518,7 @@ def test_list_with_a_bad_config_sort_names_it_once_and_lists(capsys, xdg_dirs, d
     code, out, err = run(capsys, "list", "--format", "json")
     assert code == 0
     assert [r["title"] for r in json.loads(out)] == ["Old Best", "New Middling", "Mid Poor", "Unscored"]
-    assert err.splitlines() == [f"reader: {path}:2: key 'sort' must be one of quality, date, heat, title, found \"newest\"; using the default"]
+    assert err.splitlines() == [f"reader: {path}:2: key 'sort' must be one of quality, date, heat, title, sources, found \"newest\"; using the default"]
 
 
 def test_list_with_paths_still_uses_the_config_sort(capsys, xdg_dirs, dated_lib):

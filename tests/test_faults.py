@@ -142,14 +142,14 @@ def test_files_deleted_or_changed_between_the_walk_and_the_parse(tmp_path, monke
         write(lib, f"a{n}.md", article(f"Story {n}"))
     real = records.parse_rows
 
-    def meddle(batch):  # what other programs do between the walk and the read
+    def meddle(batch, *options):  # what other programs do between the walk and the read
         os.unlink(lib / "a1.md")
         write(lib, "a2.md", article("Story 2, rewritten"))
         os.unlink(lib / "a3.md")
         (lib / "a3.md").mkdir()  # a folder now, where the file was
         os.unlink(lib / "a4.md")
         write(lib, "a4.md", b"")  # emptied
-        return real(batch)
+        return real(batch, *options)
 
     monkeypatch.setattr(records, "parse_rows", meddle)
     with Library([lib], cache_dir=tmp_path / "cache") as library:
@@ -318,11 +318,11 @@ def test_a_pool_that_breaks_while_the_walk_hands_out_files_loses_no_file(tmp_pat
         pool = real_pool(workers)
         submit = pool.submit
 
-        def limited(fn, chunk):
+        def limited(fn, chunk, *options):
             if len(taken) == 3:
                 raise BrokenProcessPool("a worker died")
             taken.append(len(chunk))
-            return submit(fn, chunk)
+            return submit(fn, chunk, *options)
 
         pool.submit = limited
         return pool

@@ -32,7 +32,9 @@ MAIN_KEYS = [
     Binding("w", "save_search", "Save search", id="search.save", tooltip="Save the current search under a name", show=False),
     Binding("n", "next_unread(1)", "Next unread", id="next_unread", tooltip="Next unread article", show=False),
     Binding("N", "next_unread(-1)", "Previous unread", id="previous_unread", tooltip="Previous unread article", show=False),
-    Binding("s", "cycle_sort", "Sort", id="sort", tooltip="Sort by quality, date, heat, title", show=False),
+    Binding("v", "toggle_stories", "Stories", id="stories", tooltip="One row a story, or one row an article", show=False),
+    Binding("right", "open_story", "Open story", id="story.open", tooltip="The articles of the story under the cursor", show=False),
+    Binding("s", "cycle_sort", "Sort", id="sort", tooltip="Sort by quality, date, heat, title, sources", show=False),
     Binding("S", "reverse_sort", "Reverse", id="sort.reverse", tooltip="Reverse the sort", show=False),
     Binding("escape,backspace", "back", "Back", id="back", tooltip="Back to the previous article, or to the list", show=False),
     *[

@@ -43,6 +43,7 @@ class ListRequest:
     height: int = 1  # the list's lines on screen
     counts: bool = True  # recount the sidebar after
     then_refresh: bool = False  # look at the files once the list is shown
+    grouped: bool = False  # one row a story (Library.heads)
 
 
 def load_list(library: Library, state, request: ListRequest, post: Post, cancelled: Cancelled) -> None:
@@ -60,6 +61,8 @@ def load_list(library: Library, state, request: ListRequest, post: Post, cancell
             # The article kept under the cursor lies too far down for the
             # first rows to fill the screen below it: the whole list.
             first, part = None, False
+        if first is not None and request.grouped:
+            first = (library.heads(first[0]), first[1])
         if part:
             if cancelled():
                 return
@@ -70,11 +73,11 @@ def load_list(library: Library, state, request: ListRequest, post: Post, cancell
             drawn.wait(DRAWN_WAIT)
             if cancelled():
                 return
-            ids = library.ids(request.query, sort=request.sort, reverse=request.reverse, prefix_last=True)
+            ids = library.ids(request.query, sort=request.sort, reverse=request.reverse, prefix_last=True, grouped=request.grouped)
         elif first is not None:
             ids = first[0]
         else:
-            ids = library.ids(request.query, sort=request.sort, reverse=request.reverse, prefix_last=True)
+            ids = library.ids(request.query, sort=request.sort, reverse=request.reverse, prefix_last=True, grouped=request.grouped)
     except NotIndexed as exc:
         post(StoreFailed(exc))  # a refresh is building the index: it loads the list when done
         return

@@ -42,6 +42,7 @@ from reader.screens.loading import count_sidebar
 from reader.screens.marking import ReadMarker
 from reader.screens.problems import ProblemsTracker
 from reader.screens.refreshing import Refresher
+from reader.screens.stories import StoryNavigator
 from reader.store import CacheDamaged, NotIndexed, SearchInterrupted, StoreError
 from reader.services import Services
 from reader.text import clean
@@ -98,6 +99,7 @@ class MainScreen(Screen):
         self.handoff = Handoff(self)
         self.full_text = FullTextFetch(self)
         self.problems = ProblemsTracker()  # the library's problems as of the last refresh
+        self.stories = StoryNavigator(self)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -179,6 +181,8 @@ class MainScreen(Screen):
 
     def action_toggle_read(self) -> None:
         row = self._marked_row()
+        if row is not None and not self.reading and self.stories.mark(row):
+            return  # a story's row in the list: every member
         if row is not None:
             self.marker.stop()  # the user's word: the dwell must not undo it...
             self.pane.marked_by_hand(row.id)  # ...nor one that starts as the pane says it shows the row
@@ -362,7 +366,16 @@ class MainScreen(Screen):
 
     @on(ArticleList.Selected)
     def _selected(self, event: ArticleList.Selected) -> None:
-        self.action_read()
+        if not self.stories.enter(event.row):
+            self.action_read()
+
+    def action_open_story(self) -> None:
+        """→ on a story's row: its members."""
+        if self.focused is self.articles:
+            self.stories.enter()
+
+    def action_toggle_stories(self) -> None:
+        self.stories.toggle()
 
     def action_read(self) -> None:
         pane = self.pane
@@ -450,8 +463,10 @@ class MainScreen(Screen):
         self._step_back()
 
     def _step_back(self) -> None:
-        """Esc in the list: clear the search, else the quick filters, else back to All."""
+        """Esc in the list: leave a story, else clear the search, else the quick filters, else back to All."""
         view = self.view
+        if self.stories.leave():
+            return
         if view.search.text:
             self.query_one(SearchBar).clear()
         elif view.filters != Filters():

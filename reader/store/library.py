@@ -41,6 +41,8 @@ class Library:
         cache_dir: Path | None = None,
         notice: Notice | None = None,
         workers: int | None = None,
+        stories: bool = True,
+        story_window: float = 3 * 86_400,
     ) -> None:
         self.roots = [Path(os.path.abspath(os.path.expanduser(os.fspath(r)))) for r in roots]
         if cache_dir is None:
@@ -57,6 +59,10 @@ class Library:
         # The fetched full texts of links (reader.fulltext), searched with their
         # articles: a refresh indexes a changed article's with it.
         self.full_texts: FullTexts | None = None
+        self.stories = stories  # group articles reporting the same news (False: each its own story; for benchmarks)
+        self.story_window = int(story_window)  # seconds: the most between two reports of one story (config: story_window_days)
+        self._story_map: dict[int, tuple[str, int]] | None = None  # member id -> (story, rank), stories of 2+ only
+        self._story_lock = threading.Lock()
 
     @property
     def db_path(self) -> Path | None:
@@ -136,14 +142,15 @@ class Library:
         started = time.perf_counter()
         conn, new = self.db.writer()
         try:
-            work = Refresh(conn, self.roots, self.notice, self.workers, progress, cancelled, self.full_texts)
+            work = Refresh(conn, self.roots, self.notice, self.workers, progress, cancelled, self.full_texts, self.stories, self.story_window)
             stats = work.run()
         finally:
             close_in_turn(conn)
         stats.cold = new
         self.walk_problems = work.problems
-        if stats.parsed or stats.removed:
+        if stats.parsed or stats.removed or stats.grouped:
             self._providers = None
+            self._story_map = None
         self.db.mark_ready()
         stats.seconds = time.perf_counter() - started
         return stats
@@ -225,11 +232,16 @@ class Library:
             return None
         return sql.select("a.id", query, sql.Known(), sort, reverse, prefix_last)
 
-    def ids(self, query: Query | None = None, *, sort: str | None = None, reverse: bool = False, prefix_last: bool = False) -> array[int]:
+    def ids(
+        self, query: Query | None = None, *, sort: str | None = None, reverse: bool = False, prefix_last: bool = False, grouped: bool = False
+    ) -> array[int]:
         """The ids of every matching article, in order: a compact list the
-        screen pages through with rows(). interrupt() stops it."""
+        screen pages through with rows(). interrupt() stops it. ``grouped``:
+        one article a story (see heads())."""
+        if grouped:
+            return self.heads(self.ids(query, sort=sort, reverse=reverse, prefix_last=prefix_last))
         if self._prefetched is not None:  # (a plan is compiled only while there is one to match)
-            prefetched = self._take_prefetched("ids", self.plan(query, sort=sort, reverse=reverse, prefix_last=prefix_last))
+            prefetched = self._take_prefetched("ids", (self.plan(query, sort=sort, reverse=reverse, prefix_last=prefix_last), False))
             if prefetched is not None:
                 return prefetched
         with self.db.reading(search=True) as handle:
@@ -239,6 +251,58 @@ class Library:
             # (LIMIT -1 keeps the subquery, and so its order, as written.)
             joined = handle.conn.execute(f"SELECT group_concat(id) FROM ({plan.sql} LIMIT -1)", plan.params).fetchone()[0]
         return _id_array(joined)
+
+    # stories ------------------------------------------------------------------------
+
+    def heads(self, ids: array[int]) -> array[int]:
+        """``ids`` with one article a story: of the members listed, the one
+        ranked best in its story (the head when it is listed), where it
+        stands in the list. Stories of one pass as they are."""
+        members = self._members_map()
+        if not members:
+            return ids
+        get = members.get
+        best: dict[str, tuple[int, int]] = {}
+        listed = [i for i in ids if i in members]
+        for i in listed:
+            story, rank = get(i)  # type: ignore[misc]
+            found = best.get(story)
+            if found is None or rank < found[0]:
+                best[story] = (rank, i)
+        if len(best) == len(listed):
+            return ids
+        dropped = set(listed).difference(i for _, i in best.values())
+        return array("q", [i for i in ids if i not in dropped])
+
+    def _members_map(self) -> dict[int, tuple[str, int]]:
+        found = self._story_map
+        if found is None:
+            with self._story_lock:
+                found = self._story_map
+                if found is None:
+                    with self.db.reading() as handle:
+                        rows = handle.conn.execute("SELECT id, story, story_rank FROM articles WHERE story_size > 1").fetchall()
+                    found = self._story_map = {i: (story, rank) for i, story, rank in rows}
+        return found
+
+    def story_idents(self, stories: Iterable[str]) -> dict[str, list[str]]:
+        """The marks keys (reader.state.identity) of these stories' members."""
+        out: dict[str, list[str]] = {}
+        wanted = list(dict.fromkeys(stories))
+        with self.db.reading() as handle:
+            for part in chunks(wanted, 900):
+                for story, ident in handle.conn.execute(
+                    f"SELECT story, ident FROM articles WHERE story IN ({marks(len(part))})", [sql_text(s) for s in part]
+                ):
+                    out.setdefault(from_sql(story), []).append(from_sql(ident))
+        return out
+
+    def members(self, story: str, *, with_data: bool = False) -> list[ListRow]:
+        """Every article of a story, its head first (then by rank)."""
+        columns = sql.ROW_COLUMNS + (sql.DATA_COLUMN if with_data else "")
+        with self.db.reading() as handle:
+            rows = handle.conn.execute(f"SELECT {columns} FROM articles a WHERE a.story = ? ORDER BY a.story_rank, a.id", (sql_text(story),)).fetchall()
+        return [sql.to_row(values, values[sql.N_COLUMNS] if with_data else None) for values in rows]
 
     def first(
         self,
@@ -278,7 +342,7 @@ class Library:
         """Stop the id lists being read for earlier searches (they raise SearchInterrupted)."""
         self.db.interrupt()
 
-    def prefetch(self, query: Query | None = None, *, sort: str | None = None, reverse: bool = False) -> None:
+    def prefetch(self, query: Query | None = None, *, sort: str | None = None, reverse: bool = False, grouped: bool = False) -> None:
         """Start reading a view's ids and the article count in a thread, so
         they are ready when the screen asks (the app calls this before
         Textual loads: it takes a third of the time to the first screen).
@@ -292,16 +356,23 @@ class Library:
         def run() -> None:
             try:
                 holder["count"] = self.article_count()
-                holder["ids"] = self.ids(query, sort=sort, reverse=reverse)
+                holder["ids"] = self.ids(query, sort=sort, reverse=reverse, grouped=grouped)
             except StoreError:
                 pass
 
         thread = threading.Thread(target=run, name="reader-prefetch", daemon=True)
-        self._prefetched = (thread, holder, plan)
+        self._prefetched = (thread, holder, (plan, grouped))
         thread.start()
 
     def prefetched(
-        self, query: Query | None = None, *, sort: str | None = None, reverse: bool = False, prefix_last: bool = False, wait: float = 0.0
+        self,
+        query: Query | None = None,
+        *,
+        sort: str | None = None,
+        reverse: bool = False,
+        prefix_last: bool = False,
+        wait: float = 0.0,
+        grouped: bool = False,
     ) -> tuple[array[int], int] | None:
         """The prefetched list and article count, if the prefetch read this
         very list and is done within ``wait`` seconds; once. The screen shows
@@ -309,7 +380,7 @@ class Library:
         the first screen 40-50 ms). None otherwise: ids() and article_count()
         still take them."""
         prefetched = self._prefetched
-        if prefetched is None or self.plan(query, sort=sort, reverse=reverse, prefix_last=prefix_last) != prefetched[2]:
+        if prefetched is None or (self.plan(query, sort=sort, reverse=reverse, prefix_last=prefix_last), grouped) != prefetched[2]:
             return None
         thread, holder, _ = prefetched
         thread.join(wait)
@@ -318,7 +389,7 @@ class Library:
         self._prefetched = None
         return holder["ids"], holder["count"]
 
-    def _take_prefetched(self, what: str, plan: sql.Plan | None = None) -> Any:
+    def _take_prefetched(self, what: str, plan: Any = None) -> Any:
         """The prefetched ``what`` (for ``plan``), once; None when there is none."""
         prefetched = self._prefetched
         if prefetched is None or (what == "ids" and plan != prefetched[2]):

@@ -52,9 +52,11 @@ def _related_json(item: Related) -> dict[str, Any]:
 _TO_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
-def parse_rows(batch: list[Item]) -> list[tuple[Any, ...]]:
-    """Parse files into database rows (runs in worker processes)."""
+def parse_rows(batch: list[Item], stories: bool = True) -> list[tuple[Any, ...]]:
+    """Parse files into database rows (runs in worker processes); with
+    ``stories``, each article's evidence for grouping too (reader.stories)."""
     from reader.parse import parse_file
+    from reader.stories.features import features
 
     out = []
     for path, size, mtime in batch:
@@ -106,7 +108,15 @@ def parse_rows(batch: list[Item]) -> list[tuple[Any, ...]]:
             " ".join(x for x in (provider.name, provider.domain) if x) if provider else "",
             " ".join(article.topics),
         )
-        out.append((path, size, mtime, (row, list(article.topics), fts), problem_rows))
+        evidence = None
+        if stories:
+            evidence = features(
+                article.title,
+                article.excerpt,
+                (article.url, article.original_url),
+                [(r.title, r.url) for r in article.related],
+            )
+        out.append((path, size, mtime, (row, list(article.topics), fts, evidence), problem_rows))
     return out
 
 
@@ -121,17 +131,17 @@ def chunked(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
         yield chunk
 
 
-def parse_safely(batch: list[Item]) -> list[tuple[Any, ...]]:
+def parse_safely(batch: list[Item], stories: bool = True) -> list[tuple[Any, ...]]:
     """parse_rows() in this process; a file the parser fails on (a bug, not a
     bad file: those are problems already) is reported, and the rest kept."""
     try:
-        return parse_rows(batch)
+        return parse_rows(batch, stories)
     except Exception:  # noqa: BLE001 - find the file, report it, go on
         pass
     out = []
     for item in batch:
         try:
-            out.extend(parse_rows([item]))
+            out.extend(parse_rows([item], stories))
         except Exception as exc:  # noqa: BLE001
             reason = f"could not be read: reader failed on it ({type(exc).__name__}: {exc})"
             out.append((*item, None, [(None, reason, 1)]))
@@ -157,6 +167,8 @@ def scrub(value: Any) -> Any:
     """``value`` (parsed rows: tuples, lists, strs) with every str made storable."""
     if isinstance(value, str):
         return plain(value)
+    if isinstance(value, tuple) and hasattr(value, "_fields"):  # a NamedTuple (Features)
+        return type(value)(*(scrub(v) for v in value))
     if isinstance(value, (tuple, list)):
         return type(value)(scrub(v) for v in value)
     return value

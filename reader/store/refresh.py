@@ -5,10 +5,12 @@ articles arrive while a first build goes on."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
@@ -18,6 +20,8 @@ from reader.sqlite import chunks, marks, rollback, sqlite3
 from reader.state import from_sql, identity, sql_text
 from reader.store import schema
 from reader.store.records import Item, chunked, parse_rows, parse_safely, plain, scrub
+from reader.store.stories import Gone, Grouper, New, gone_rows
+from reader.stories.group import WINDOW
 from reader.store.walk import digest, list_folder, walk_folders
 
 PARALLEL_MIN = 400  # below this many files, parsing in-process is quicker
@@ -40,6 +44,8 @@ class RefreshStats:
     seconds: float = 0.0
     cold: bool = False
     cancelled: bool = False  # stopped on request before the end: run it again to finish
+    grouped: int = 0  # articles grouped into stories (all of them on a first build, else those around a change)
+    grouping_seconds: float = 0.0  # of ``seconds``, the time grouping took (reader.store.stories)
 
     @property
     def changed_anything(self) -> bool:
@@ -67,8 +73,13 @@ class Refresh:
         progress: Progress | None,
         cancelled: Cancelled | None,
         full_texts: FullTexts | None = None,
+        stories: bool = True,
+        story_window: int = WINDOW,
     ) -> None:
         self.db = db
+        self.grouper = Grouper(db, story_window) if stories else None  # None: every article stays a story of one
+        self._new: list[New] = []  # stored by this refresh, with the workers' evidence for grouping
+        self._gone: list[Gone] = []  # dropped by this refresh
         self.full_texts = full_texts  # the fetched full texts of some links, searched with their articles
         self.roots = roots
         self.notice = notice
@@ -83,18 +94,35 @@ class Refresh:
         self._file_roots = any(root.is_file() for root in roots)
 
     def run(self) -> RefreshStats:
+        first = False
         try:
             if not self._has_rows():
                 # An empty index: every file is new, and the parsing starts
                 # while the walk is still finding them.
+                first = True
                 self.stats.parsed = self._parse_into(self._new_files(), fresh=True)
             else:
                 self._update()
             self._keep_digests()
+            self._group(first)
         except Stopped:
             self.stats.cancelled = True
         schema.keep_statistics(self.db, bool(self.stats.parsed or self.stats.removed))
         return self.stats
+
+    def _group(self, first: bool) -> None:
+        """Bring the stories up to date with what this refresh stored and dropped."""
+        grouper = self.grouper
+        if grouper is None or not (self._new or self._gone or not grouper.complete()):
+            return
+        started = time.perf_counter()
+        if first:
+            work = functools.partial(grouper.group_all, self._new)
+        else:
+            work = functools.partial(grouper.update, self._new, self._gone)
+        self._in_transaction(lambda: setattr(self.stats, "grouped", work()))
+        self._new, self._gone = [], []
+        self.stats.grouping_seconds = time.perf_counter() - started
 
     def _check(self) -> None:
         if self.cancelled():
@@ -257,7 +285,7 @@ class Refresh:
             progress(0, total)
         submitted = [0]
         if pool is None:
-            results: Iterator[list[tuple[Any, ...]]] = map(parse_safely, batches)
+            results: Iterator[list[tuple[Any, ...]]] = map(functools.partial(parse_safely, stories=self.grouper is not None), batches)
         else:
             results = self._parse_in(pool, batches, submitted)
         pending: list[tuple[Any, ...]] = []
@@ -319,13 +347,13 @@ class Refresh:
                 kept.append(batch)
                 continue
             try:
-                futures[pool.submit(parse_rows, batch)] = batch
+                futures[pool.submit(parse_rows, batch, self.grouper is not None)] = batch
             except RuntimeError:  # BrokenProcessPool: a worker died during the walk
                 kept.append(batch)
         if kept:
             self.notice("a worker process stopped; parsing its files in the main process")
             for batch in kept:
-                yield parse_safely(batch)
+                yield parse_safely(batch, self.grouper is not None)
         told = bool(kept)
         for future in as_completed(futures):
             batch = futures.pop(future)
@@ -336,7 +364,7 @@ class Refresh:
                     told = True
                     why = "a worker process stopped" if isinstance(exc, BrokenProcessPool) else f"a worker process failed ({exc!r})"
                     self.notice(f"{why}; parsing its files in the main process")
-                rows = parse_safely(batch)
+                rows = parse_safely(batch, self.grouper is not None)
             yield rows
 
     def _commit(self, rows: list[tuple[Any, ...]], fresh: bool = False) -> None:
@@ -348,6 +376,8 @@ class Refresh:
             return
         db = self.db
         db.execute("BEGIN IMMEDIATE")
+        # What grouping is told of this batch, forgotten again if it rolls back.
+        told = len(self._new), len(self._gone)
         try:
             self._next_id = (db.execute("SELECT max(id) FROM articles").fetchone()[0] or 0) + 1
             if not fresh:
@@ -357,6 +387,7 @@ class Refresh:
             db.execute("COMMIT")
         except sqlite3.IntegrityError:
             rollback(db)
+            self._untell(told)
             if not fresh:
                 raise
             # Another process is filling the same new cache: replace its rows.
@@ -365,10 +396,16 @@ class Refresh:
             # Text SQLite cannot take (a title made from a file name that is
             # not UTF-8): store it with the odd bytes shown as U+FFFD.
             rollback(db)
+            self._untell(told)
             self._commit([(*row[:3], scrub(row[3]), row[4]) for row in rows], fresh)
         except BaseException:
             rollback(db)
+            self._untell(told)
             raise
+
+    def _untell(self, told: tuple[int, int]) -> None:
+        del self._new[told[0] :]
+        del self._gone[told[1] :]
 
     def _add_full_texts(self, articles: list[list[Any]], fts: list[list[Any]]) -> None:
         """Put the fetched full texts of this batch's links into their fts
@@ -385,7 +422,7 @@ class Refresh:
             full = texts.get(article[5]) if article[5] else None
             if full:
                 text[-1] = full
-                article[-1] = 1
+                article[17] = 1  # has_full
 
     def _forget(self, paths: list[str]) -> None:
         """Drop what these files gave (at most IN_LIST of them)."""
@@ -395,6 +432,8 @@ class Refresh:
         stored = [sql_text(p) for p in paths]
         ids = [r[0] for r in db.execute(f"SELECT id FROM articles WHERE path IN ({marks(len(stored))})", stored)]
         if ids:
+            if self.grouper is not None:
+                self._gone.extend(gone_rows(db, ids))
             id_marks = marks(len(ids))
             for table, column in (("fts", "rowid"), ("topics", "article"), ("articles", "id"), ("article_data", "id")):
                 db.execute(f"DELETE FROM {table} WHERE {column} IN ({id_marks})", ids)
@@ -412,11 +451,14 @@ class Refresh:
         for path, size, mtime, parsed, problem_rows in rows:
             article_id = None
             if parsed is not None:
-                row, names, text = parsed
+                row, names, text, evidence = parsed
                 article_id = next_id
                 next_id += 1
                 key = sql_text(identity(row[4], path, self.roots))
-                articles.append([article_id, row[0], sql_text(path), *row[2:-1], key, 0])
+                # uid, path, ..., its marks key, no full text yet, a story of its own
+                articles.append([article_id, row[0], sql_text(path), *row[2:-1], key, 0, row[0], 1, 0, row[7]])
+                if evidence is not None and self.grouper is not None:
+                    self._new.append(New(article_id, row[0], row[5], row[6], row[7], evidence))
                 extras.append((article_id, row[-1]))
                 topics.extend((article_id, t, t.casefold()) for t in names)
                 fts.append([article_id, *text, ""])
@@ -429,8 +471,9 @@ class Refresh:
         db = self.db
         db.executemany(
             "INSERT INTO articles(id, uid, path, title, excerpt, url, published_at, quality, heat, "
-            "published, provider, domain, provider_key, topics, n_related, has_body, ident, has_full) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "published, provider, domain, provider_key, topics, n_related, has_body, ident, has_full, "
+            "story, story_size, story_rank, story_heat) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             articles,
         )
         db.executemany("INSERT INTO article_data VALUES (?, ?)", extras)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from reader.sqlite import sqlite3
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 
 TABLES = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
@@ -39,8 +39,17 @@ CREATE TABLE IF NOT EXISTS articles(
     n_related INTEGER NOT NULL,
     has_body INTEGER NOT NULL,
     ident TEXT NOT NULL,  -- the key of the user's marks (reader.state.identity)
-    has_full INTEGER NOT NULL DEFAULT 0  -- its page's full text is in the fts row (reader.fulltext)
+    has_full INTEGER NOT NULL DEFAULT 0,  -- its page's full text is in the fts row (reader.fulltext)
+    -- Its story (reader.store.stories): the uid of the story's first report,
+    -- how many articles it has, this one's place in it (0: the head) and the
+    -- members' heat added up. Alone, an article is a story of one.
+    story TEXT NOT NULL,
+    story_size INTEGER NOT NULL DEFAULT 1,
+    story_rank INTEGER NOT NULL DEFAULT 0,
+    story_heat REAL
 );
+-- How many articles hold each word grouping weighs (reader.store.stories).
+CREATE TABLE IF NOT EXISTS story_words(word TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
 -- Kept apart so the list's table stays narrow: more rows a page, quicker scans.
 CREATE TABLE IF NOT EXISTS article_data(id INTEGER PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS topics(article INTEGER NOT NULL, topic TEXT NOT NULL, key TEXT NOT NULL);
@@ -52,7 +61,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
 """
 
 # The tables a usable cache has (a damaged schema page loses some).
-NAMES = ("meta", "folders", "files", "articles", "article_data", "topics", "problems", "fts")
+NAMES = ("meta", "folders", "files", "articles", "article_data", "topics", "problems", "fts", "story_words")
 
 # Made after a first build's bulk insert (sorting once is quicker than keeping
 # them up to date row by row); from then on SQLite keeps them current.
@@ -65,6 +74,8 @@ CREATE INDEX IF NOT EXISTS articles_heat ON articles(heat);
 CREATE INDEX IF NOT EXISTS articles_provider ON articles(provider_key);
 CREATE INDEX IF NOT EXISTS articles_ident ON articles(ident);
 CREATE INDEX IF NOT EXISTS articles_title ON articles(title COLLATE NOCASE);
+CREATE INDEX IF NOT EXISTS articles_story ON articles(story);
+CREATE INDEX IF NOT EXISTS articles_story_size ON articles(story_size);
 CREATE INDEX IF NOT EXISTS topics_key ON topics(key, article, topic);
 CREATE INDEX IF NOT EXISTS topics_article ON topics(article);
 CREATE INDEX IF NOT EXISTS problems_path ON problems(path);

@@ -22,14 +22,16 @@ DATA_COLUMN = ", (SELECT data FROM article_data d WHERE d.id = a.id)"
 MARK_WORDS = ("read", "unread", "starred", "unstarred")  # is: words answered by the state file
 ROW_COLUMNS = (
     "a.id, a.uid, a.path, a.title, a.excerpt, a.url, a.published_at, a.quality, a.heat, "
-    "a.published, a.provider, a.domain, a.topics, a.n_related, a.has_body"
+    "a.published, a.provider, a.domain, a.topics, a.n_related, a.has_body, "
+    "a.story, a.story_size, a.story_rank, a.story_heat"
 )
-N_COLUMNS = 15
+N_COLUMNS = 19
 SORT_COLUMNS = {
     "quality": "a.quality",
     "date": "a.published_at",
     "heat": "a.heat",
     "title": "a.title COLLATE NOCASE",
+    "sources": "a.story_size",  # the biggest stories first (then by quality: see select)
 }
 
 
@@ -136,6 +138,9 @@ def select(columns: str, query: Query | None, known: Known, sort: str | None, re
         direction = "DESC" if high_first != reverse else "ASC"
         # Ties broken in the index's own order, so a plain index scan serves it.
         order = f"{column} {direction} NULLS LAST, a.id {direction}"
+        if sort == "sources":
+            # a story's members together, its head first; stories of one size by quality
+            order = f"a.story_size {direction}, a.story_heat {direction} NULLS LAST, a.story, a.story_rank, a.id"
     return Plan(f"SELECT {columns} FROM {source}{condition} ORDER BY {order}", tuple(params))
 
 
@@ -186,7 +191,7 @@ def topics(query: Query | None, known: Known, with_quality: bool) -> Plan:
 
 def to_row(values: Sequence[Any], data: str | None = None) -> ListRow:
     """A ListRow from ROW_COLUMNS (and the data column, when asked for)."""
-    row = ListRow(*values[:12], json.loads(values[12]), values[13], bool(values[14]))
+    row = ListRow(*values[:12], json.loads(values[12]), values[13], bool(values[14]), None, *values[15:19])
     if type(row.path) is not str:  # a file name that is not UTF-8 (see sql_text)
         row.path = from_sql(row.path)
     if row.published is not None:
@@ -235,6 +240,10 @@ def _condition(term: Term) -> tuple[str | None, list[Any]]:
         return "a.id IN (SELECT rowid FROM fts WHERE fts MATCH ?)", [fts_expression([term])]
     if kind == "topic":
         return TOPIC_CONDITION, [str(value).casefold()]
+    if kind == "sources":
+        return f"a.story_size {term.op} ?", [value]
+    if kind == "story":
+        return "a.story = ?", [str(value)]
     if kind in ("quality", "heat"):
         if term.op == "none":
             return f"a.{kind} IS NULL", []

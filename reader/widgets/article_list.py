@@ -109,6 +109,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.clock = clock
         self.empty_text = "No articles."
         self.highlight: list[str] = []  # search words to mark in titles
+        self.sources = False  # a list of stories: "+2" after a title with two other sources
         self._style_cache: tuple[Style, Style, Style] | None = None
         self._painter = LinePainter()
         self._height = 0  # the list's height when last in sight (hidden while an article is read full screen)
@@ -269,7 +270,7 @@ class ArticleList(ScrollView, can_focus=True):
         base, cursor, dim = self._styles()
         if index == self.cursor:
             base = base + cursor
-        segments = self._painter.segments(held[0], held[1], width, base, dim, self.clock(), self.highlight)
+        segments = self._painter.segments(held[0], held[1], width, base, dim, self.clock(), self.highlight, self.sources)
         if width < NARROWEST:  # too narrow for the score and a title: cut to fit
             return Strip(segments).crop(0, width).extend_cell_length(width, base)
         return Strip(segments, width)

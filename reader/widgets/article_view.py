@@ -373,7 +373,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         self.row = row
         self.in_library = in_library
         self._set("#article-title", Text(clean(article.title), style="bold"))
-        self._set("#article-meta", article_meta(article, self.shown_path(article.path), self._now()))
+        self._set("#article-meta", article_meta(article, self.shown_path(article.path), self._now(), row))
         self._set("#article-excerpt", self._marked(article.excerpt) if article.excerpt else None)
         body: RenderableType | None = None
         self._links = []

@@ -21,6 +21,7 @@ NARROWEST = 1 + 4 + 1 + 1  # mark, score, gap and one cell of title
 BOLD = Style(bold=True)
 MATCH = Style(underline=True, bold=True)  # a searched word in a title
 STARRED = Style(color="yellow", bold=True)
+SOURCES = Style(color="cyan", bold=True)  # "+2": a story's other sources
 
 
 def _fit(text: str, cells: int) -> str:
@@ -83,11 +84,13 @@ class LinePainter:
         return style
 
     def segments(
-        self, row: ListRow, marks: Marks, width: int, base: Style, dim: Style, now: datetime, highlight: list[str]
+        self, row: ListRow, marks: Marks, width: int, base: Style, dim: Style, now: datetime, highlight: list[str], sources: bool = False
     ) -> list[Segment]:
         """``row``'s line, as segments exactly ``width`` cells long, in the
         ``base`` style (with the cursor's when on it), details in ``dim``,
-        ages counted to ``now``, the ``highlight`` words marked in the title.
+        ages counted to ``now``, the ``highlight`` words marked in the title;
+        with ``sources`` (a list of stories), "+2" after the title of a
+        story with two other sources.
 
         Built directly: a Rich Text assembled, highlighted and rendered for
         each line took most of a frame while a search was typed."""
@@ -115,7 +118,13 @@ class LinePainter:
         ]
         title_style = base if marks.read else self._style(base, BOLD)
         full = clean(row.title)
-        title = _fit(full, max(0, room))
+        more = f" +{row.story_size - 1}" if sources and row.story_size > 1 and room >= 12 else ""
+        if more:
+            full = _fit(full, room - len(more)).rstrip() if cell_len(full) > room - len(more) else full
+            room_title = cell_len(full)
+        else:
+            room_title = max(0, room)
+        title = _fit(full, room_title)
         spans = _matches(full, tuple(highlight), len(title)) if highlight else ()
         at = 0
         for start, stop in spans:
@@ -125,6 +134,9 @@ class LinePainter:
             at = stop
         if at < len(title):
             segments.append(Segment(title[at:], title_style))
+        if more:
+            segments.append(Segment(more, self._style(base, SOURCES)))
+            segments.append(Segment(" " * (max(0, room) - room_title - len(more)), base))
         for text, style in extras:
             segments.append(Segment(" ", base))
             segments.append(Segment(text, self._style(base, style)))

@@ -11,6 +11,7 @@ marks are written through the app's StateWriter.
 from __future__ import annotations
 
 from array import array
+from dataclasses import replace
 from functools import partial
 from typing import Callable
 
@@ -53,7 +54,7 @@ class ListPane(Vertical):
         self.history = services.history
         self.searched = searched
         # what the list shows (or is loading): the screen changes it through show()
-        self.view = View(filters=Filters.from_config(services.config))
+        self.view = View(filters=Filters.from_config(services.config), grouped=services.config.group_stories)
         self.indexing = indexing
         self.loads = 0  # list loads asked for: only the newest one's results are shown
         self._requested_plan = None  # what the newest load runs (Library.plan); None when unknown or failed
@@ -91,11 +92,39 @@ class ListPane(Vertical):
         from reader.state import StateError
 
         keys = [self.mark_key(row) for row in rows]
+        # A story's row is read once every member is (a list of stories only).
+        stories = [row.story for row in rows if row.story_size > 1] if self.view.lists_stories else []
         try:
-            read, starred = self.state.read_keys(keys), self.state.starred_keys(keys)
+            members = self.library.story_idents(stories) if stories else {}
+        except StoreError:
+            members = {}
+        try:
+            wanted = keys + [k for ks in members.values() for k in ks]
+            read, starred = self.state.read_keys(wanted), self.state.starred_keys(keys)
         except StateError:
             return [NO_MARKS] * len(rows)
-        return [Marks(read=key in read, starred=key in starred) for key in keys]
+        out = []
+        for row, key in zip(rows, keys):
+            group = members.get(row.story) if row.story_size > 1 else None
+            is_read = all(k in read for k in group) if group else key in read
+            out.append(Marks(read=is_read, starred=key in starred))
+        return out
+
+    def change_story_read(self, row: ListRow) -> None:
+        """m on a story's row: every member read, or (all read already) unread."""
+        if self.state is None:
+            self.notify("Marks cannot be kept: there is no state file.", severity="warning")
+            return
+        try:
+            keys = self.library.story_idents([row.story]).get(row.story) or [self.mark_key(row)]
+        except StoreError as exc:
+            self.notify(clean(str(exc)), severity="error")
+            return
+        old = self.marks_of(row)
+        read = not old.read
+        self.articles.set_marks(row.id, replace(old, read=read))
+        self._writing[row.id] = self._writing.get(row.id, 0) + 1
+        self.writer.write(partial(saving.set_story_read, row.id, keys, old.starred, read), self)
 
     def marks_of(self, row: ListRow) -> Marks:
         """The marks the list shows on ``row``, else those in the state file."""
@@ -231,6 +260,8 @@ class ListPane(Vertical):
             plan = self.library.plan(self.view_query(view), sort=view.sort, reverse=view.reverse, prefix_last=True)
         except StoreError:
             plan = None
+        if plan is not None:
+            plan = (plan, view.lists_stories)  # the same articles, one row a story or not
         self._planned = (view, plan)
         return plan
 
@@ -277,9 +308,12 @@ class ListPane(Vertical):
             held = articles.ids[articles.cursor]
         self.loads += 1
         request = ListRequest(
-            self.loads, self.view_query(view), view.sort, view.reverse, keep, keep_cursor, held, max(1, articles.size.height), counts, then_refresh
+            self.loads, self.view_query(view), view.sort, view.reverse, keep, keep_cursor, held, max(1, articles.size.height), counts, then_refresh,
+            view.lists_stories,
         )
-        ready = self.library.prefetched(request.query, sort=request.sort, reverse=request.reverse, prefix_last=True, wait=PREFETCH_WAIT)
+        ready = self.library.prefetched(
+            request.query, sort=request.sort, reverse=request.reverse, prefix_last=True, wait=PREFETCH_WAIT, grouped=request.grouped
+        )
         if ready is not None:
             return ListLoaded(request.load, ready[0], ready[1], keep, keep_cursor, then_refresh=then_refresh)
         self._load(request)
@@ -310,6 +344,7 @@ class ListPane(Vertical):
             # the index (its file deleted), and then its neighbour takes its place.
             keep = articles.ids[articles.cursor]
         articles.empty_text = "Indexing articles…" if self.indexing() else "No articles here."
+        articles.sources = self.view.lists_stories
         articles.set_ids(event.ids, keep, event.length)
         self.header()
         if event.drawn is not None:

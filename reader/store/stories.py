@@ -1,0 +1,220 @@
+"""Stories in the cache: which articles report the same news (reader.stories).
+
+Every article row carries its story: ``story`` (the file id of the story's
+first report: stable while its members stay), ``story_size``,
+``story_rank`` (0 for the head: the best quality, then the earliest) and
+``story_heat`` (the members' heat added up). A new article is its own
+story until grouping says otherwise.
+
+A first build groups every article at once, from the words the parsing
+workers found. Later refreshes regroup only around what changed: the new
+articles, the articles sharing rare headline words with them within the
+window (found through the FTS index), and the stories any of these or any
+removed article belonged to. ``story_words`` counts the articles holding
+each word, so a regrouping weighs words exactly as a first build did.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Iterable, NamedTuple, Sequence
+
+from reader.sqlite import chunks, marks, sqlite3
+from reader.stories.features import Features, features
+from reader.stories.group import KEY_WORDS, WINDOW, Member, Weights, group, terms_of
+
+# A refresh that adds more than this share of the library regroups it whole.
+WHOLE_SHARE = 0.2
+NEIGHBOURS = 400  # at most this many articles found by one article's words
+
+ROW = "a.id, a.uid, a.title, a.excerpt, a.url, a.published_at, a.quality, a.heat, d.data"
+
+
+class New(NamedTuple):
+    """An article stored by this refresh, with the evidence its worker found."""
+
+    id: int
+    uid: str
+    when: int | None
+    quality: float | None
+    heat: float | None
+    features: Features
+
+
+class Gone(NamedTuple):
+    """An article dropped by this refresh (its file changed or went)."""
+
+    story: str
+    size: int
+    features: Features
+
+
+def features_of_row(title: str, excerpt: str | None, url: str | None, data: str | None) -> Features:
+    """An article's evidence from its cache row, as records.parse_rows makes it."""
+    extra: dict[str, Any] = {}
+    if data:
+        try:
+            extra = json.loads(data)
+        except ValueError:
+            extra = {}
+    related = [(r.get("title"), r.get("url")) for r in extra.get("related") or () if isinstance(r, dict)]
+    return features(title, excerpt, (url, extra.get("original_url")), related)
+
+
+def gone_rows(db: sqlite3.Connection, ids: Sequence[int]) -> list[Gone]:
+    """What the refresh needs of articles before their rows are dropped."""
+    out = []
+    for part in chunks(list(ids), 900):
+        for story, size, title, excerpt, url, data in db.execute(
+            f"SELECT a.story, a.story_size, a.title, a.excerpt, a.url, d.data FROM articles a "
+            f"LEFT JOIN article_data d ON d.id = a.id WHERE a.id IN ({marks(len(part))})",
+            part,
+        ):
+            out.append(Gone(story, size, features_of_row(title, excerpt, url, data)))
+    return out
+
+
+
+
+class Grouper:
+    """Keeps a cache's stories in step with its articles, inside the refresh's
+    own transactions (the caller begins and commits)."""
+
+    def __init__(self, db: sqlite3.Connection, window: int = WINDOW) -> None:
+        self.db = db
+        self.window = window
+
+    def complete(self) -> bool:
+        """Whether every article was grouped, with this window (a first
+        build stopped half way, or another window, is grouped again whole)."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'stories'").fetchone()
+        return row is not None and row[0] == f"grouped, window {self.window}"
+
+    # the whole library ---------------------------------------------------------
+
+    def group_all(self, new: Sequence[New] | None = None) -> int:
+        """Group every article (``new``: all of them, with their evidence, as a
+        first build has them; else read from the cache). Returns how many
+        articles share a story."""
+        db = self.db
+        if new is None:
+            new = self._read_all()
+        weights = Weights.of(n.features for n in new)
+        db.execute("DELETE FROM story_words")
+        db.executemany("INSERT INTO story_words VALUES (?, ?)", weights.counts.items())
+        db.execute("UPDATE articles SET story = uid, story_size = 1, story_rank = 0, story_heat = heat WHERE story_size != 1 OR story != uid")
+        members = [Member(n.when, n.features) for n in new]
+        stories = group(members, weights, window=self.window)
+        shared = self._write(new, [s for s in stories if len(s) > 1])
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('stories', ?)", (f"grouped, window {self.window}",))
+        return shared
+
+    def _read_all(self) -> list[New]:
+        rows = self.db.execute(f"SELECT {ROW} FROM articles a LEFT JOIN article_data d ON d.id = a.id ORDER BY a.id").fetchall()
+        return [_new_from_row(r) for r in rows]
+
+    # around what changed -------------------------------------------------------
+
+    def update(self, new: Sequence[New], gone: Sequence[Gone]) -> int:
+        """Regroup around the articles this refresh stored and dropped.
+        Returns how many articles were regrouped."""
+        db = self.db
+        total = db.execute("SELECT count(*) FROM articles").fetchone()[0]
+        if not self.complete() or len(new) > max(2000, WHOLE_SHARE * total):
+            return self.group_all()
+        self._count_words(new, gone)
+        if not new and not any(g.size > 1 for g in gone):
+            return 0
+        weights = self._weights(new, total)
+        around = self._neighbours(new, weights)
+        left = sorted({g.story for g in gone if g.size > 1})
+        ids = set(around)
+        stories = set(left)
+        for part in chunks(sorted(ids), 900):
+            stories.update(s for (s,) in db.execute(f"SELECT story FROM articles WHERE id IN ({marks(len(part))}) AND story_size > 1", part))
+        for part in chunks(sorted(stories), 900):
+            ids.update(i for (i,) in db.execute(f"SELECT id FROM articles WHERE story IN ({marks(len(part))}) AND story_size > 1", part))
+        new_ids = {n.id for n in new}
+        ids -= new_ids
+        rows: list[New] = list(new)
+        for part in chunks(sorted(ids), 900):
+            rows.extend(_new_from_row(r) for r in db.execute(f"SELECT {ROW} FROM articles a LEFT JOIN article_data d ON d.id = a.id WHERE a.id IN ({marks(len(part))})", part))
+        weights = self._weights(rows, total)
+        found = group([Member(r.when, r.features) for r in rows], weights, window=self.window)
+        self._write(rows, found)
+        return len(rows)
+
+    def _count_words(self, new: Sequence[New], gone: Sequence[Gone]) -> None:
+        change: dict[str, int] = {}
+        for n in new:
+            for word in set(terms_of(n.features)):
+                change[word] = change.get(word, 0) + 1
+        for g in gone:
+            for word in set(terms_of(g.features)):
+                change[word] = change.get(word, 0) - 1
+        self.db.executemany(
+            "INSERT INTO story_words VALUES (?, ?) ON CONFLICT(word) DO UPDATE SET n = n + excluded.n",
+            [(w, c) for w, c in change.items() if c],
+        )
+        if any(c < 0 for c in change.values()):
+            self.db.execute("DELETE FROM story_words WHERE n <= 0")
+
+    def _weights(self, rows: Iterable[New], total: int) -> Weights:
+        words = sorted({w for r in rows for w in terms_of(r.features)})
+        counts: dict[str, int] = {}
+        for part in chunks(words, 900):
+            counts.update(self.db.execute(f"SELECT word, n FROM story_words WHERE word IN ({marks(len(part))})", part).fetchall())
+        return Weights(counts, total)
+
+    def _neighbours(self, new: Sequence[New], weights: Weights) -> list[int]:
+        """Articles sharing a rare headline word with a new one, within the window."""
+        out: list[int] = []
+        for n in new:
+            if n.when is None:
+                continue
+            candidates = [w for w in set(n.features.title.split()) if w.isalpha() and weights.count(w) > 1]
+            keys = sorted(candidates, key=lambda w: (weights.count(w), w))[:KEY_WORDS]
+            if not keys:
+                continue
+            expression = "title : (" + " OR ".join(f'"{_fts_word(w)}"*' for w in keys) + ")"
+            try:
+                found = self.db.execute(
+                    "SELECT a.id FROM fts CROSS JOIN articles a ON a.id = fts.rowid "
+                    "WHERE fts MATCH ? AND a.published_at BETWEEN ? AND ? LIMIT ?",
+                    (expression, n.when - self.window, n.when + self.window, NEIGHBOURS),
+                ).fetchall()
+            except sqlite3.OperationalError:
+                continue  # a word FTS5 cannot take: this one finds no neighbours
+            out.extend(i for (i,) in found if i != n.id)
+        return out
+
+    # writing -------------------------------------------------------------------
+
+    def _write(self, rows: Sequence[New], stories: Iterable[list[int]]) -> int:
+        updates = []
+        shared = 0
+        for members in stories:
+            chosen = [rows[i] for i in members]
+            if len(chosen) > 1:
+                shared += len(chosen)
+            first = min(chosen, key=lambda r: (r.when is None, r.when or 0, r.uid))
+            ranked = sorted(chosen, key=lambda r: (r.quality is None, -(r.quality or 0), r.when is None, r.when or 0, r.uid))
+            heats = [r.heat for r in chosen if r.heat is not None]
+            heat = sum(heats) if heats else None
+            for rank, r in enumerate(ranked):
+                updates.append((first.uid, len(chosen), rank, heat, r.id))
+        self.db.executemany("UPDATE articles SET story = ?, story_size = ?, story_rank = ?, story_heat = ? WHERE id = ?", updates)
+        return shared
+
+
+def _new_from_row(r: Sequence[Any]) -> New:
+    i, uid, title, excerpt, url, when, quality, heat, data = r
+    return New(i, uid, when, quality, heat, features_of_row(title, excerpt, url, data))
+
+
+_FTS_UNSAFE = re.compile(r'["]')
+
+
+def _fts_word(word: str) -> str:
+    return _FTS_UNSAFE.sub("", word)
