@@ -301,9 +301,9 @@ def make_app(
     cache folder, the time (``now``: dates are shown against it), the
     browser command, the library itself, the folder watch, the config, the
     state file (by default the user's, opened here)."""
-    if library is None:
-        library = Library(paths, cache_dir=cache_dir)
     config = config or Config()
+    if library is None:
+        library = Library(paths, cache_dir=cache_dir, story_window=config.story_window_days * 86_400)
     if browser is not None:
         config = replace(config, browser=browser)
     notices = list(config.problems)

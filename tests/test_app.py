@@ -1097,7 +1097,7 @@ async def test_a_list_read_while_the_app_started_is_in_its_first_frame(seeds: Pa
         warm.refresh()
     library = Library([seeds], cache_dir=tmp_path / "cache")
     first = apply_config(Query(), Config())
-    library.prefetch(first, sort=first.sort)
+    library.prefetch(first, sort=first.sort, grouped=Config().group_stories)
     from reader.messages import ListLoaded
 
     app = build(seeds, tmp_path, library=library, watch=False)
