@@ -30,7 +30,8 @@ DAY = 86_400
 WINDOW = 3 * DAY
 
 KEY_WORDS = 4  # the rarest headline words each article is looked up by
-SCAN = 60  # at most this many neighbours in time per word and direction
+RARE_AT_LEAST = 20  # a word in this many articles may still be a key word, however small the library
+SCAN = 30  # at most this many neighbours in time per word and direction
 RELATED_WORDS = 0.1  # the least score from words that makes a related link decide alone
 FLOOR = 0.12  # pairs scoring less are not kept (taken as 0 when groups are weighed)
 
@@ -84,14 +85,20 @@ def terms_of(f: Features) -> list[str]:
     return f.title.split() + f.excerpt.split() if f.excerpt else f.title.split()
 
 
-def vector(f: Features, weights: Weights, tuning: Tuning) -> tuple[dict[str, float], float]:
-    """The article's words weighted by rarity, and the vector's length."""
+def vector(f: Features, weights: Weights, tuning: Tuning, table: dict[str, float] | None = None) -> tuple[dict[str, float], float]:
+    """The article's words weighted by rarity, and the vector's length
+    (``table``: each word's weight, worked out once for many articles)."""
     out: dict[str, float] = {}
     power = tuning.power
+    if table is None:
+        table = {}
+    get = table.get
     for word in f.excerpt.split():
-        out[word] = weights.idf(word) ** power * tuning.excerpt
+        w = get(word)
+        out[word] = (w if w is not None else weights.idf(word) ** power) * tuning.excerpt
     for word in f.title.split():
-        out[word] = weights.idf(word) ** power
+        w = get(word)
+        out[word] = w if w is not None else weights.idf(word) ** power
     for word in out:
         if word[0].isdigit():
             out[word] *= tuning.number
@@ -114,7 +121,10 @@ def group(
     scorer = _Scorer(members, weights, tuning)
     pairs = _candidates(members, weights, window)
     scored = []
+    titles = [frozenset(m.features.title.split()) for m in members]
     for i, j in pairs:
+        if len(titles[i] & titles[j]) < 2 and not scorer.linked(i, j):
+            continue  # one headline word in common: not the same news, however rare the word
         s = scorer.score(i, j)
         if s >= FLOOR:
             scored.append((s, i, j))
@@ -128,11 +138,16 @@ class _Scorer:
         self.tuning = tuning
         self._vectors: dict[int, tuple[dict[str, float], float]] = {}
         self._links: dict[int, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {}
+        self._table: dict[str, float] | None = None
 
     def _vector(self, i: int) -> tuple[dict[str, float], float]:
         v = self._vectors.get(i)
         if v is None:
-            v = self._vectors[i] = vector(self.members[i].features, self.weights, self.tuning)
+            if self._table is None:
+                # every word's weight at once: a plain lookup per word after
+                total, power = self.weights.total + 1, self.tuning.power
+                self._table = {w: (math.log(total / (c + 1)) + 1.0) ** power for w, c in self.weights.counts.items()}
+            v = self._vectors[i] = vector(self.members[i].features, self.weights, self.tuning, self._table)
         return v
 
     def _link_sets(self, i: int) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
@@ -145,6 +160,16 @@ class _Scorer:
                 frozenset(f.related_titles.split("\n")) if f.related_titles else frozenset(),
             )
         return s
+
+    def linked(self, i: int, j: int) -> bool:
+        """The same page, or one names the other among its related items."""
+        own_i, rel_i, rtitle_i = self._link_sets(i)
+        own_j, rel_j, rtitle_j = self._link_sets(j)
+        fi, fj = self.members[i].features, self.members[j].features
+        return bool(
+            (own_i & own_j) or (rel_i & own_j) or (rel_j & own_i)
+            or (fj.title_key and fj.title_key in rtitle_i) or (fi.title_key and fi.title_key in rtitle_j)
+        )
 
     def score(self, i: int, j: int) -> float:
         own_i, rel_i, rtitle_i = self._link_sets(i)
@@ -194,9 +219,12 @@ def _candidates(members: Sequence[Member], weights: Weights, window: int) -> set
         for word in set(members[i].features.title.split()):
             postings.setdefault(word, []).append(pos)
     pairs: set[tuple[int, int]] = set()
+    # A word in more articles than this is no key: it names no one event
+    # (at 100k articles, one in 2,000).
+    common = max(RARE_AT_LEAST, len(order) // 2000)
     for pos, (when, i) in enumerate(order):
         title = members[i].features.title.split()
-        keys = sorted((w for w in set(title) if len(postings.get(w, ())) > 1), key=lambda w: (len(postings[w]), w))[:KEY_WORDS]
+        keys = sorted((w for w in set(title) if 1 < len(postings.get(w, ())) <= common), key=lambda w: (len(postings[w]), w))[:KEY_WORDS]
         for word in keys:
             plist = postings[word]
             at = bisect_left(plist, pos)
