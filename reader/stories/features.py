@@ -12,7 +12,8 @@ from typing import Iterable, NamedTuple
 from reader.stories.canon import canonical_url
 from reader.stories.text import title_key, words
 
-EXCERPT_WORDS = 40  # an excerpt's first words are its lead; later ones drift
+EXCERPT_WORDS = 25  # an excerpt's first words are its lead; later ones drift
+EXCERPT_CHARS = 400  # enough text for those words (a long excerpt is not read to its end)
 
 
 class Features(NamedTuple):
@@ -46,7 +47,7 @@ def features(
             rel_titles.append(key)
     return Features(
         " ".join(words(title)),
-        " ".join(words(excerpt)[:EXCERPT_WORDS]),
+        " ".join(words(excerpt[:EXCERPT_CHARS] if excerpt else excerpt, EXCERPT_WORDS)),
         "\n".join(own),
         "\n".join(dict.fromkeys(rel_links)),
         "\n".join(dict.fromkeys(rel_titles)),

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, NamedTuple, Sequence
 
@@ -62,13 +63,12 @@ class Weights:
 
     @classmethod
     def of(cls, members: Iterable[Features]) -> "Weights":
-        counts: dict[str, int] = {}
+        counts: Counter[str] = Counter()
         total = 0
         for f in members:
             total += 1
-            for word in set(terms_of(f)):
-                counts[word] = counts.get(word, 0) + 1
-        return cls(counts, total)
+            counts.update(set(f"{f.title} {f.excerpt}".split()))  # counted in C
+        return cls(dict(counts), total)
 
     def count(self, word: str) -> int:
         return self.counts.get(word, 0)
@@ -214,17 +214,25 @@ def _candidates(members: Sequence[Member], weights: Weights, window: int) -> set
     of each other, or a link."""
     order = sorted((m.when, i) for i, m in enumerate(members) if m.when is not None)
     times = [t for t, _ in order]
+    titles = [set(members[i].features.title.split()) for _, i in order]
     postings: dict[str, list[int]] = {}  # word -> positions in ``order``
-    for pos, (_, i) in enumerate(order):
-        for word in set(members[i].features.title.split()):
-            postings.setdefault(word, []).append(pos)
-    pairs: set[tuple[int, int]] = set()
+    for pos, words in enumerate(titles):
+        for word in words:
+            found = postings.get(word)
+            if found is None:
+                postings[word] = [pos]
+            else:
+                found.append(pos)
     # A word in more articles than this is no key: it names no one event
     # (at 100k articles, one in 2,000).
     common = max(RARE_AT_LEAST, len(order) // 2000)
+    size = {w: len(p) for w, p in postings.items() if 1 < len(p) <= common}
+    pairs: set[tuple[int, int]] = set()
     for pos, (when, i) in enumerate(order):
-        title = members[i].features.title.split()
-        keys = sorted((w for w in set(title) if 1 < len(postings.get(w, ())) <= common), key=lambda w: (len(postings[w]), w))[:KEY_WORDS]
+        keys = sorted([(size[w], w) for w in titles[pos] if w in size])[:KEY_WORDS]
+        if not keys:
+            continue
+        keys = [w for _, w in keys]
         for word in keys:
             plist = postings[word]
             at = bisect_left(plist, pos)

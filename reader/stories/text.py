@@ -65,17 +65,32 @@ def stem(word: str) -> str:
     return word
 
 
-def words(text: str | None) -> list[str]:
-    """The telling words of ``text`` in order, each once."""
+_KEPT: dict[str, str] = {}  # a raw word -> the word kept for it ("" for none): words repeat, stemming them once is enough
+_KEPT_MAX = 200_000
+
+
+def words(text: str | None, limit: int | None = None) -> list[str]:
+    """The telling words of ``text`` in order, each once (the first ``limit``)."""
     if not text:
         return []
     seen: dict[str, None] = {}
+    kept = _KEPT
+    if len(kept) > _KEPT_MAX:
+        kept.clear()
     for raw in _WORD.findall(fold(text).replace("’", "'")):
-        if raw in STOP or (len(raw) < 2 and not raw.isdigit()):
-            continue
-        word = stem(raw)
-        if word not in STOP:
+        word = kept.get(raw)
+        if word is None:
+            if raw in STOP or (len(raw) < 2 and not raw.isdigit()):
+                word = ""
+            else:
+                word = stem(raw)
+                if word in STOP:
+                    word = ""
+            kept[raw] = word
+        if word:
             seen[word] = None
+            if limit is not None and len(seen) >= limit:
+                break
     return list(seen)
 
 
