@@ -172,7 +172,7 @@ def _number(value: float) -> str:
 
 # -- the view ----------------------------------------------------------------------
 
-SORTS = (None, "date", "heat", "title")  # what s cycles through (None: quality, or relevance)
+SORTS = (None, "date", "heat", "title", "sources")  # what s cycles through (None: quality, or relevance)
 
 _ORDERS = {
     "quality": ("best first", "lowest quality first"),

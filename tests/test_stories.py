@@ -261,3 +261,34 @@ def test_on_the_labelled_real_headlines_precision_comes_first():
     assert scores.precision >= 0.95
     assert scores.recall > alone.recall + 0.1
     assert pairwise(found, truth).precision >= 0.9
+
+
+def test_grouping_does_not_depend_on_the_order_articles_come_in():
+    """The same library read in another order gives the same stories (a
+    pair's score is the same whichever article comes first)."""
+    when = 1_714_636_800
+    titles = [t for pair in HARD_NEGATIVES for t in pair] + [r[1] for r in RECALL]
+    members = [Member(when + 600 * n, features(t, None, [f"https://x.example/{n}"], [])) for n, t in enumerate(titles)]
+
+    def partition(order: list[int]) -> set[frozenset[str]]:
+        found = group([members[i] for i in order])
+        return {frozenset(titles[order[k]] for k in g) for g in found}
+
+    forward = list(range(len(members)))
+    assert partition(forward) == partition(forward[::-1])
+    assert {t for g in partition(forward) if len(g) > 1 for t in g} >= {r[1] for r in RECALL}
+
+
+def test_a_pairs_score_is_the_same_whichever_article_comes_first():
+    from reader.stories.group import Tuning, Weights, _Scorer
+
+    texts = [
+        ("ElectrifAi Achieves AWS Machine Learning Competency Status in Applied AI", "Amazon SageMaker brings AI and ML capability to AWS users."),
+        ("XAPP AI Achieves AWS Machine Learning Competency Status in Applied AI", "XAPP AI announced it achieved the Amazon Web Services Machine Learning Competency status in applied AI and voice."),
+        ("TensorIoT Achieves AWS Machine Learning Competency Status", "Delighted to be included, TensorIoT said of the AWS machine learning category."),
+    ] + [(f"Unrelated headline number {n} about weather", "") for n in range(20)]
+    members = [Member(1_714_636_800, features(t, e, [f"https://x.example/{n}"], [])) for n, (t, e) in enumerate(texts)]
+    scorer = _Scorer(members, Weights.of(m.features for m in members), Tuning())
+    for i in range(3):
+        for j in range(3):
+            assert scorer.score(i, j) == scorer.score(j, i)

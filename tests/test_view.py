@@ -118,7 +118,7 @@ def test_s_cycles_the_sorts() -> None:
     for _ in SORTS:
         seen.append(view.sort)
         view = view.next_sort()
-    assert seen == [None, "date", "heat", "title"] and view.sort is None
+    assert seen == [None, "date", "heat", "title", "sources"] and view.sort is None
 
 
 def test_the_header_says_what_is_shown_how_many_and_in_what_order() -> None:

@@ -178,9 +178,8 @@ class _Scorer:
             return 1.0  # the same page
         a, na = self._vector(i)
         b, nb = self._vector(j)
-        if len(a) > len(b):
-            a, b = b, a
-        dot = sum(w * b[t] for t, w in a.items() if t in b)
+        small, big = (a, b) if len(a) <= len(b) else (b, a)
+        dot = sum(w * big[t] for t, w in small.items() if t in big)
         s = dot / (na * nb)
         fi, fj = self.members[i].features, self.members[j].features
         ni, nj = _figures(fi.title), _figures(fj.title)
