@@ -263,7 +263,9 @@ class View:
         text = Text()
         text.append(self.label(), style="bold")
         if self.story is not None:
-            text.append(f" · {count:,} {'source' if count == 1 else 'sources'} · Esc: back", style="dim")
+            text = Text("Story", style="bold")
+            text.append(f" · {count:,} {'source' if count == 1 else 'sources'} · Esc: back · ", style="dim")
+            text.append(clean(self.story_title))
             return [text]
         text.append(f" · {count:,} · {self.order_text(config)}", style="dim")
         if self.search.text:

@@ -36,7 +36,7 @@ async def test_the_list_shows_one_row_a_story_with_its_other_sources(tmp_path):
         await press(pilot, "enter")  # the story: its members, head first
         await wait_until(pilot, lambda: len(titles(app)) == 3, what="the story's members never listed")
         assert [r.provider for r, _ in listed(app)] == ["Reuters", "The Verge", "BBC"]
-        assert "Story: Acme pulls" in header(app) and "3 sources" in header(app)
+        assert header(app).startswith("Story · 3 sources · Esc: back · Acme pulls")
         await press(pilot, "j", "enter")  # a member reads like any article, and only it becomes read
         await settle(pilot)
         assert main_screen(app).pane.row.provider == "The Verge"
