@@ -133,7 +133,7 @@ def test_options_may_come_anywhere(capsys, lib):
 EXAMPLE_TITLE = "Chip Start-up Courting Data Centres Plans Share Sale Next Spring"
 KEYS = {
     "id", "path", "title", "excerpt", "url", "original_url", "published_at", "quality", "heat",
-    "published", "type", "category", "provider", "topics", "images", "related", "has_secured",
+    "published", "type", "category", "provider", "topics", "images", "related", "has_secured", "story", "story_size",
 }
 
 
@@ -677,7 +677,7 @@ def test_show_keeps_the_article_whole(capsys, long_lib):
 
 HELP_LINES = [
     "reader [PATH...] [--version]",
-    "reader list [PATH...] [QUERY] [--sort quality|date|heat|title|relevance] [--reverse] [--limit N] [--format table|json|jsonl|csv]",
+    "reader list [PATH...] [QUERY] [--sort quality|date|heat|title|sources|relevance] [--reverse] [--limit N] [--stories] [--format table|json|jsonl|csv]",
     "reader check [PATH...]",
     "reader topics [PATH...] [QUERY] [--format table|json]",
     "reader show ID|PATH [LIBRARY...] [--full] [--format text|json]",

@@ -35,10 +35,10 @@ def cmd_app(argv: Sequence[str]) -> int:
 
     config = load_config()  # its problems are shown in the app, as notifications
     paths = args.paths or config.library or [seeds_dir()]
-    library = Library(paths)
+    library = Library(paths, story_window=config.story_window_days * 86_400)  # as the command line groups them
     # The first screen's ids and count load while Textual is imported.
     first = apply_config(Query(), config)
-    library.prefetch(first, sort=first.sort)
+    library.prefetch(first, sort=first.sort, grouped=config.group_stories)
     from reader.app import run_app
 
     return run_app(paths, library, config)

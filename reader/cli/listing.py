@@ -1,4 +1,4 @@
-"""reader list, reader topics and reader check: what a library holds."""
+"""reader list (of articles, or of stories), reader topics and reader check: what a library holds."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from reader import output
 from reader.cli.args import UsageError, paths_and_parsed_query, split_argv
 from reader.cli.opening import load_config_noting_problems, open_library
 from reader.cli.parsers import check_parser, list_parser, topics_parser
+from reader.cli.stories import StoryRows
 from reader.output.articles import print_rows
 
 
@@ -25,8 +26,15 @@ def cmd_list(argv: Sequence[str]) -> int:
     # are searched) and its min_quality (as quality:>=N) go into the query.
     query = apply_config(query, config)
     sort = None if args.sort == "relevance" else args.sort
+    with_data = args.format != "table"
     with open_library(paths, config) as library:
-        rows = library.each(query, sort=sort, reverse=args.reverse, limit=args.limit, with_data=args.format != "table")
+        if args.stories:
+            # The same list, one row a story: where its best-ranked match stands.
+            heads = library.ids(query, sort=sort, reverse=args.reverse, grouped=True)
+            stories = StoryRows(library, heads[: args.limit], with_data=with_data, with_members=args.format != "table")
+            print_rows(stories, args.format, lambda shown: len(heads), members=stories.members)
+            return 0
+        rows = library.each(query, sort=sort, reverse=args.reverse, limit=args.limit, with_data=with_data)
         print_rows(rows, args.format, lambda shown: shown if args.limit is None else library.count(query))
     return 0
 

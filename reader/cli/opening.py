@@ -13,6 +13,8 @@ from typing import Any
 from reader import output
 from reader.cli.args import UsageError
 
+DAY = 86_400  # seconds
+
 
 def notice(message: str) -> None:
     from rich.text import Text
@@ -79,8 +81,11 @@ def open_library(paths: list[Path], config=None):
     """The library for ``paths`` (or the config's, else the samples), refreshed, with progress.
 
     ``config`` is one already loaded (and its problems shown); without it the
-    config is read when no paths are given.
+    config is read, its problems shown when no paths are given (when it names
+    the library). Its story_window_days groups the articles, as in the app:
+    both keep stories in the same cache.
     """
+    from reader.config import load_config
     from reader.store import Library
 
     for path in paths:
@@ -90,7 +95,10 @@ def open_library(paths: list[Path], config=None):
 
     from reader.fulltext.service import LazyFullTexts
 
-    library = Library(paths or default_paths(config), notice=notice)
+    if config is None and not paths:
+        config = load_config_noting_problems()
+    settings = load_config() if config is None else config
+    library = Library(paths or default_paths(config), notice=notice, story_window=settings.story_window_days * DAY)
     library.state_path = default_path()  # is:read, is:starred (when there is a state file)
     # A changed article is indexed with its fetched full text (searched, has:fulltext).
     full_texts = LazyFullTexts(500 * 1024 * 1024 if config is None else config.full_text_cache_mb * 1024 * 1024, notice=notice)

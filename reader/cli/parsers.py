@@ -26,15 +26,27 @@ def app_parser() -> Parser:
 def list_parser() -> Parser:
     from reader.query import SORTS
 
-    parser = Parser(prog="reader list", description="List articles, best first.")
+    parser = Parser(prog="reader list", description="List articles, best first; with --stories, one row a story.")
     parser.add_argument("words", nargs="*", metavar=QUERY_WORDS, help=QUERY_HELP)
     parser.add_argument(
         "--sort",
         choices=SORTS + ("relevance",),
-        help="the order (default: the config's sort, else quality, high first; relevance when the query has words)",
+        help=(
+            "the order (default: the config's sort, else quality, high first; relevance when the query has words); "
+            "sources: the stories with the most sources first, each story's articles together"
+        ),
     )
     parser.add_argument("--reverse", action="store_true", help="the other way round (articles missing the sort field stay last)")
-    parser.add_argument("--limit", type=int, metavar="N", help="at most N articles")
+    parser.add_argument("--limit", type=int, metavar="N", help="at most N articles (stories, with --stories)")
+    parser.add_argument(
+        "--stories",
+        action="store_true",
+        help=(
+            "one row a story (articles reporting the same news from several providers): the story's best article "
+            "among those that match, in its place in the list, with +N for the story's N other sources; json, jsonl "
+            "and csv add members, the ids of all the story's articles, its head (the best quality) first"
+        ),
+    )
     parser.add_argument(
         "--format",
         choices=FORMATS,
@@ -123,7 +135,7 @@ def usage() -> str:
     """What `reader --help` prints: every command with its options."""
     lines = [
         (synopsis(app_parser()), "open the app"),
-        (synopsis(list_parser()), "list articles, best first"),
+        (synopsis(list_parser()), "list articles, best first; with --stories, one row a story (the same news from several providers)"),
         (synopsis(check_parser()), "one line per unreadable file or warning; exit 1 if a file was skipped"),
         (synopsis(topics_parser()), "topics with article counts and mean quality"),
         (synopsis(show_parser()), "one article, by id (from reader list) or by path"),

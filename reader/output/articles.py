@@ -12,6 +12,11 @@ from reader.output import dumps
 from reader.output.table import print_table
 from reader.text import clean
 
+CSV_COLUMNS = (
+    "id", "path", "title", "excerpt", "url", "published_at", "quality", "heat", "published", "provider", "domain", "topics", "related",
+    "story", "story_size",
+)
+
 
 def article_json(row) -> dict[str, Any]:
     data = row.data or {}
@@ -43,6 +48,10 @@ def article_json(row) -> dict[str, Any]:
             for r in data.get("related", [])
         ],
         "has_secured": bool(data.get("has_secured")),
+        # Its story (reader.stories): the id of the story's first report, and
+        # how many articles report it (1: this one alone).
+        "story": row.story or row.uid,
+        "story_size": row.story_size,
     }
 
 
@@ -76,42 +85,59 @@ def parsed_json(article, uid: str) -> dict[str, Any]:
             for r in article.related
         ],
         "has_secured": article.has_secured,
+        "story": uid,  # no index holds it: a story of its own
+        "story_size": 1,
     }
 
 
-def print_rows(rows: Iterable[Any], fmt: str, total: Callable[[int], int]) -> None:
+def print_rows(
+    rows: Iterable[Any], fmt: str, total: Callable[[int], int], members: Callable[[Any], list[str]] | None = None
+) -> None:
     """Print rows as they come (a long listing is never all in memory);
-    ``total(shown)`` is the number of matches, for the table's last line."""
+    ``total(shown)`` is the number of matches, for the table's last line.
+
+    ``members``, for a list of stories (one row a story): the ids of a row's
+    story, head first, which each object (and CSV row) gets as ``members``;
+    the table shows the story's other sources as "+N" instead."""
     out = sys.stdout
+
+    def as_json(row: Any) -> dict[str, Any]:
+        item = article_json(row)
+        if members is not None:
+            item["members"] = members(row)
+        return item
+
     if fmt == "json":
         # json.dumps(list, indent=2), one item at a time
         first = True
         for row in rows:
-            item = dumps(article_json(row), indent=2).replace("\n", "\n  ")
+            item = dumps(as_json(row), indent=2).replace("\n", "\n  ")
             out.write(("[\n  " if first else ",\n  ") + item)
             first = False
         out.write("[]\n" if first else "\n]\n")
     elif fmt == "jsonl":
         for row in rows:
-            out.write(dumps(article_json(row)) + "\n")
+            out.write(dumps(as_json(row)) + "\n")
     elif fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["id", "path", "title", "excerpt", "url", "published_at", "quality", "heat", "published", "provider", "domain", "topics", "related"])
+        writer.writerow(CSV_COLUMNS + (("members",) if members is not None else ()))
         # Cells are cleaned even in a pipe: a CSV file is often shown with
         # `cat` or `column`, and JSON is there for the exact strings.
         tidy = clean
         for row in rows:
-            item = article_json(row)
-            writer.writerow(
-                [
-                    item["id"], tidy(item["path"]), tidy(item["title"]), tidy(item["excerpt"]), tidy(item["url"]),
-                    item["published_at"] or "", csv_num(item["quality"]), csv_num(item["heat"]),
-                    "" if item["published"] is None else str(item["published"]).lower(),
-                    tidy(row.provider), tidy(row.domain), tidy("; ".join(row.topics)), len(item["related"]),
-                ]
-            )
+            item = as_json(row)
+            cells = [
+                item["id"], tidy(item["path"]), tidy(item["title"]), tidy(item["excerpt"]), tidy(item["url"]),
+                item["published_at"] or "", csv_num(item["quality"]), csv_num(item["heat"]),
+                "" if item["published"] is None else str(item["published"]).lower(),
+                tidy(row.provider), tidy(row.domain), tidy("; ".join(row.topics)), len(item["related"]),
+                item["story"], item["story_size"],
+            ]
+            if members is not None:
+                cells.append("; ".join(item["members"]))
+            writer.writerow(cells)
     else:
-        print_table(rows, total)
+        print_table(rows, total, stories=members is not None)
 
 
 def csv_num(value: Any) -> str:

@@ -17,14 +17,17 @@ HEADINGS = ("ID", "Q", "Heat", "Date", "Provider", "Title")
 RIGHT = (False, True, True, True, False, False)  # which columns are right-aligned
 PROVIDER_WIDTH = 20  # the most cells the provider column takes
 GAP = "  "  # between columns, as in Rich's table
+SOURCES = "bold cyan"  # "+2" after a story's title: its other sources (as in the app's list)
 
 
-def print_table(rows: Iterable[Any], total: Callable[[int], int]) -> None:
+def print_table(rows: Iterable[Any], total: Callable[[int], int], stories: bool = False) -> None:
     """On a terminal, a table whose titles wrap to the terminal's width; to a
     pipe or a file, one line per article (see :func:`table_width`).
 
     Columns are as wide as the first TABLE_CHUNK rows need (the provider at
-    most PROVIDER_WIDTH cells); later rows align with them."""
+    most PROVIDER_WIDTH cells); later rows align with them. With ``stories``
+    (one row a story) a title is followed by "+N", the story's N other
+    sources, kept in sight when a line is cut."""
     from rich.text import Text
 
     out = console(soft_wrap=True)
@@ -58,6 +61,7 @@ def print_table(rows: Iterable[Any], total: Callable[[int], int]) -> None:
                 Text(age(row.published_datetime)),
                 Text(clean(row.provider or row.domain)),
                 Text(clean(row.title)),
+                Text(f" +{row.story_size - 1}", style=SOURCES) if stories and row.story_size > 1 else Text(),
             ]
         )
         shown += 1
@@ -66,7 +70,7 @@ def print_table(rows: Iterable[Any], total: Callable[[int], int]) -> None:
             cells = []
     if cells or not shown:
         flush(cells)
-    out.print(Text(f"{shown} of {total(shown)} articles", style="dim"))
+    out.print(Text(f"{shown} of {total(shown)} {'stories' if stories else 'articles'}", style="dim"))
 
 
 def _writes_to_terminal() -> bool:
@@ -89,7 +93,8 @@ def table_width() -> int | None:
 def _line(cells: list[Any], widths: list[int], width: int | None):
     """One article as one line: the columns padded to ``widths`` (a longer
     provider cut with an ellipsis, a longer number left whole), the title
-    last, the whole cut with an ellipsis at ``width`` cells when given."""
+    last (then a story's "+N"), the whole cut with an ellipsis at ``width``
+    cells when given."""
     from rich.text import Text
 
     line = Text()
@@ -107,7 +112,12 @@ def _line(cells: list[Any], widths: list[int], width: int | None):
             line.append_text(cell)
             line.append(pad)
         line.append(GAP)
-    line.append_text(cells[5])
+    title, more = cells[5], cells[6] if len(cells) > 6 else Text()
+    if width is not None and more.cell_len and line.cell_len + title.cell_len + more.cell_len > width:
+        title = title.copy()  # cut the title, not the "+N" after it
+        title.truncate(max(1, width - line.cell_len - more.cell_len), overflow="ellipsis")
+    line.append_text(title)
+    line.append_text(more)
     line.rstrip()
     if width is not None and line.cell_len > width:
         line.truncate(width, overflow="ellipsis")
@@ -116,13 +126,14 @@ def _line(cells: list[Any], widths: list[int], width: int | None):
 
 def _rich_table(cells: list[list[Any]], widths: list[int], header: bool):
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(box=None, header_style="bold", pad_edge=False, expand=False, show_header=header)
     for i, heading in enumerate(HEADINGS[:5]):  # cut with an ellipsis when wider
         table.add_column(heading, justify="right" if RIGHT[i] else "left", no_wrap=True, width=widths[i], overflow="ellipsis")
     table.add_column(HEADINGS[5], overflow="fold", ratio=1)
     for line in cells:
-        table.add_row(*line)
+        table.add_row(*line[:5], Text.assemble(*line[5:]))
     return table
 
 
