@@ -292,3 +292,61 @@ def test_a_pairs_score_is_the_same_whichever_article_comes_first():
     for i in range(3):
         for j in range(3):
             assert scorer.score(i, j) == scorer.score(j, i)
+
+
+def test_a_refresh_stopped_before_grouping_leaves_the_next_one_to_regroup(tmp_path, monkeypatch):
+    import reader.store.refresh as refresh_module
+
+    lib_dir = tmp_path / "lib"
+    write(lib_dir, "x.md", story_file("Glimmer opens a lab in Oslo", "2024-05-02T09:00:00Z", "Wired", "https://wired.example/x"))
+    with library(tmp_path) as lib:
+        lib.refresh()
+        write_recall(tmp_path)
+        monkeypatch.setattr(refresh_module, "COMMIT_EVERY", 1)
+        asked = [0]
+
+        def stop_after_a_batch() -> bool:
+            asked[0] += 1
+            return asked[0] > 2
+
+        assert lib.refresh(cancelled=stop_after_a_batch).cancelled
+        lib.refresh()  # finishes the files, and groups what the stopped one stored too
+        found = stories(lib)
+        assert found["a.md"] == found["b.md"] == found["c.md"] != found["x.md"]
+        os.remove(lib_dir / "b.md")
+        os.remove(lib_dir / "c.md")
+        asked[0] = 0
+        lib.refresh(cancelled=stop_after_a_batch)  # stopped after the files were dropped, before grouping
+        lib.refresh()
+        (a,) = [r for r in lib.search() if r.path.endswith("a.md")]
+        assert a.story_size == 1 and len(lib.members(a.story)) == 1
+
+
+def test_a_report_added_later_finds_its_story_by_any_form_of_its_words_or_by_its_page(tmp_path):
+    lib_dir = tmp_path / "lib"
+    write(lib_dir, "x.md", story_file("Glimmer opens a lab in Oslo", "2024-05-02T09:00:00Z", "Wired", "https://wired.example/x"))
+    write(lib_dir, "a.md", story_file("Universities denied subsidies", "2024-05-02T08:00:00Z", "Verge", "https://verge.example/a"))
+    write(lib_dir, "p.md", story_file("Quarterly results", "2024-05-02T08:00:00Z", "Site", "https://www.site.example/q1?utm_source=rss"))
+    with library(tmp_path) as lib:
+        lib.refresh()
+        write(lib_dir, "b.md", story_file("Subsidies denied to universities", "2024-05-02T10:00:00Z", "BBC", "https://bbc.example/b"))
+        write(lib_dir, "q.md", story_file("Zentrix posts a record first quarter", "2024-05-02T12:00:00Z", "Site", "https://site.example/q1/amp"))
+        lib.refresh()
+        found = stories(lib)
+        assert found["a.md"] == found["b.md"]  # "universities" / "university" *
+        assert found["p.md"] == found["q.md"]  # the same page
+        assert len({found["a.md"], found["p.md"], found["x.md"]}) == 3
+
+
+def test_a_list_of_stories_follows_a_refresh_made_by_another_process(tmp_path):
+    write_recall(tmp_path)
+    with library(tmp_path) as app_library:
+        app_library.refresh()
+        assert len(app_library.ids(grouped=True)) == 1
+        # b.md now reports other news: the story splits
+        write(tmp_path / "lib", "b.md", story_file("Glimmer opens a lab in Oslo", "2024-05-02T09:00:00Z", "Wired", "https://wired.example/x"))
+        os.remove(tmp_path / "lib" / "c.md")
+        with library(tmp_path) as other:  # `reader list` in another terminal, say
+            other.refresh()
+        rows = app_library.rows(app_library.ids(grouped=True))
+        assert sorted(Path(r.path).name for r in rows) == ["a.md", "b.md"]

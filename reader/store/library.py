@@ -61,7 +61,7 @@ class Library:
         self.full_texts: FullTexts | None = None
         self.stories = stories  # group articles reporting the same news (False: each its own story; for benchmarks)
         self.story_window = int(story_window)  # seconds: the most between two reports of one story (config: story_window_days)
-        self._story_map: dict[int, tuple[str, int]] | None = None  # member id -> (story, rank), stories of 2+ only
+        self._story_map: tuple[Any, dict[int, tuple[str, int]]] | None = None  # (story_version, member id -> (story, rank)), stories of 2+
         self._story_lock = threading.Lock()
 
     @property
@@ -150,7 +150,6 @@ class Library:
         self.walk_problems = work.problems
         if stats.parsed or stats.removed or stats.grouped:
             self._providers = None
-            self._story_map = None
         self.db.mark_ready()
         stats.seconds = time.perf_counter() - started
         return stats
@@ -275,14 +274,18 @@ class Library:
         return array("q", [i for i in ids if i not in dropped])
 
     def _members_map(self) -> dict[int, tuple[str, int]]:
-        found = self._story_map
-        if found is None:
-            with self._story_lock:
-                found = self._story_map
-                if found is None:
-                    with self.db.reading() as handle:
-                        rows = handle.conn.execute("SELECT id, story, story_rank FROM articles WHERE story_size > 1").fetchall()
-                    found = self._story_map = {i: (story, rank) for i, story, rank in rows}
+        """Member id -> (story, rank) for stories of two or more: read again
+        whenever grouping wrote (by this process or another: the cache's
+        story_version says), in one read with the version."""
+        with self._story_lock:
+            with self.db.reading() as handle:
+                version = handle.conn.execute("SELECT value FROM meta WHERE key = 'story_version'").fetchone()
+                cached = self._story_map
+                if cached is not None and cached[0] == version:
+                    return cached[1]
+                rows = handle.conn.execute("SELECT id, story, story_rank FROM articles WHERE story_size > 1").fetchall()
+            found = {i: (story, rank) for i, story, rank in rows}
+            self._story_map = (version, found)
         return found
 
     def story_idents(self, stories: Iterable[str]) -> dict[str, list[str]]:

@@ -20,7 +20,7 @@ from reader.sqlite import chunks, marks, rollback, sqlite3
 from reader.state import from_sql, identity, sql_text
 from reader.store import schema
 from reader.store.records import Item, chunked, parse_rows, parse_safely, plain, scrub
-from reader.store.stories import Gone, Grouper, New, gone_rows
+from reader.store.stories import Gone, Grouper, New, gone_rows, link_rows
 from reader.stories.group import WINDOW
 from reader.store.walk import digest, list_folder, walk_folders
 
@@ -80,6 +80,11 @@ class Refresh:
         self.grouper = Grouper(db, story_window) if stories else None  # None: every article stays a story of one
         self._new: list[New] = []  # stored by this refresh, with the workers' evidence for grouping
         self._gone: list[Gone] = []  # dropped by this refresh
+        # Whether every story was up to date when this refresh first wrote
+        # (None: it has not written). Its first write marks the stories
+        # pending in the same transaction, so a refresh stopped or killed
+        # before grouping leaves the next one to group the whole library.
+        self._grouped_before: bool | None = None
         self.full_texts = full_texts  # the fetched full texts of some links, searched with their articles
         self.roots = roots
         self.notice = notice
@@ -111,13 +116,21 @@ class Refresh:
         return self.stats
 
     def _group(self, first: bool) -> None:
-        """Bring the stories up to date with what this refresh stored and dropped."""
+        """Bring the stories up to date with what this refresh stored and
+        dropped: around those, or, after a refresh that was stopped (or
+        killed) before it grouped, the whole library."""
         grouper = self.grouper
-        if grouper is None or not (self._new or self._gone or not grouper.complete()):
+        if grouper is None:
             return
+        if self._grouped_before is None:  # nothing written by this refresh
+            if grouper.complete():
+                return
+            self._grouped_before = False
         started = time.perf_counter()
         if first:
             work = functools.partial(grouper.group_all, self._new)
+        elif not self._grouped_before:
+            work = functools.partial(grouper.group_all, None)
         else:
             work = functools.partial(grouper.update, self._new, self._gone)
         self._in_transaction(lambda: setattr(self.stats, "grouped", work()))
@@ -199,6 +212,7 @@ class Refresh:
         unsure.extend(key for key in stored if key not in met)
         if gone or unsure:
             def forget() -> None:
+                self._stories_pending()
                 for part in chunks(unsure):
                     db.execute(f"DELETE FROM folders WHERE dir IN ({marks(len(part))})", list(part))
                 for part in chunks(gone):
@@ -377,8 +391,9 @@ class Refresh:
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         # What grouping is told of this batch, forgotten again if it rolls back.
-        told = len(self._new), len(self._gone)
+        told = len(self._new), len(self._gone), self._grouped_before is None
         try:
+            self._stories_pending()
             self._next_id = (db.execute("SELECT max(id) FROM articles").fetchone()[0] or 0) + 1
             if not fresh:
                 for part in chunks([row[0] for row in rows]):
@@ -403,9 +418,17 @@ class Refresh:
             self._untell(told)
             raise
 
-    def _untell(self, told: tuple[int, int]) -> None:
+    def _stories_pending(self) -> None:
+        """Inside a write transaction, before the articles change."""
+        if self.grouper is not None and self._grouped_before is None:
+            self._grouped_before = self.grouper.complete()
+            self.grouper.mark_pending()
+
+    def _untell(self, told: tuple[int, int, bool]) -> None:
         del self._new[told[0] :]
         del self._gone[told[1] :]
+        if told[2]:
+            self._grouped_before = None  # the stories marked pending in that transaction are not, now
 
     def _add_full_texts(self, articles: list[list[Any]], fts: list[list[Any]]) -> None:
         """Put the fetched full texts of this batch's links into their fts
@@ -435,7 +458,7 @@ class Refresh:
             if self.grouper is not None:
                 self._gone.extend(gone_rows(db, ids))
             id_marks = marks(len(ids))
-            for table, column in (("fts", "rowid"), ("topics", "article"), ("articles", "id"), ("article_data", "id")):
+            for table, column in (("fts", "rowid"), ("topics", "article"), ("articles", "id"), ("article_data", "id"), ("story_links", "id")):
                 db.execute(f"DELETE FROM {table} WHERE {column} IN ({id_marks})", ids)
         db.execute(f"DELETE FROM problems WHERE path IN ({marks(len(stored))})", stored)
         db.executemany(
@@ -447,6 +470,7 @@ class Refresh:
         """Insert one batch of parsed files; ids are handed out here so every
         table is written with one executemany."""
         files, problems, articles, topics, fts, extras = [], [], [], [], [], []
+        links: list[tuple[str, int, int]] = []  # for grouping (reader.store.stories)
         next_id = self._next_id
         for path, size, mtime, parsed, problem_rows in rows:
             article_id = None
@@ -458,7 +482,8 @@ class Refresh:
                 # uid, path, ..., its marks key, no full text yet, a story of its own
                 articles.append([article_id, row[0], sql_text(path), *row[2:-1], key, 0, row[0], 1, 0, row[7]])
                 if evidence is not None and self.grouper is not None:
-                    self._new.append(New(article_id, row[0], row[5], row[6], row[7], evidence))
+                    self._new.append(New(article_id, row[0], row[5], row[6], row[7], evidence, row[2]))
+                    links.extend(link_rows(article_id, evidence))
                 extras.append((article_id, row[-1]))
                 topics.extend((article_id, t, t.casefold()) for t in names)
                 fts.append([article_id, *text, ""])
@@ -482,6 +507,8 @@ class Refresh:
         db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", files)
         if problems:
             db.executemany("INSERT INTO problems VALUES (?, ?, ?, ?)", problems)
+        if links:
+            db.executemany("INSERT INTO story_links VALUES (?, ?, ?)", links)
 
 
 def worker_pool(workers: int) -> Any:

@@ -50,6 +50,9 @@ CREATE TABLE IF NOT EXISTS articles(
 );
 -- How many articles hold each word grouping weighs (reader.store.stories).
 CREATE TABLE IF NOT EXISTS story_words(word TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+-- Each article's canonical links (related 0) and its related items' (1): a
+-- new article finds the same page, or the articles naming it, here.
+CREATE TABLE IF NOT EXISTS story_links(link TEXT NOT NULL, id INTEGER NOT NULL, related INTEGER NOT NULL);
 -- Kept apart so the list's table stays narrow: more rows a page, quicker scans.
 CREATE TABLE IF NOT EXISTS article_data(id INTEGER PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS topics(article INTEGER NOT NULL, topic TEXT NOT NULL, key TEXT NOT NULL);
@@ -61,7 +64,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
 """
 
 # The tables a usable cache has (a damaged schema page loses some).
-NAMES = ("meta", "folders", "files", "articles", "article_data", "topics", "problems", "fts", "story_words")
+NAMES = ("meta", "folders", "files", "articles", "article_data", "topics", "problems", "fts", "story_words", "story_links")
 
 # Made after a first build's bulk insert (sorting once is quicker than keeping
 # them up to date row by row); from then on SQLite keeps them current.
@@ -76,6 +79,8 @@ CREATE INDEX IF NOT EXISTS articles_ident ON articles(ident);
 CREATE INDEX IF NOT EXISTS articles_title ON articles(title COLLATE NOCASE);
 CREATE INDEX IF NOT EXISTS articles_story ON articles(story);
 CREATE INDEX IF NOT EXISTS articles_story_size ON articles(story_size);
+CREATE INDEX IF NOT EXISTS story_links_link ON story_links(link);
+CREATE INDEX IF NOT EXISTS story_links_id ON story_links(id);
 CREATE INDEX IF NOT EXISTS topics_key ON topics(key, article, topic);
 CREATE INDEX IF NOT EXISTS topics_article ON topics(article);
 CREATE INDEX IF NOT EXISTS problems_path ON problems(path);

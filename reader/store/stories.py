@@ -22,11 +22,12 @@ from typing import Any, Iterable, NamedTuple, Sequence
 
 from reader.sqlite import chunks, marks, sqlite3
 from reader.stories.features import Features, features
-from reader.stories.group import KEY_WORDS, WINDOW, Member, Weights, group, terms_of
+from reader.stories.group import KEY_WORDS, RARE_AT_LEAST, WINDOW, Member, Weights, group, terms_of
+from reader.stories.text import kept, raw_words
 
 # A refresh that adds more than this share of the library regroups it whole.
 WHOLE_SHARE = 0.2
-NEIGHBOURS = 400  # at most this many articles found by one article's words
+NEIGHBOURS = 60  # at most this many articles found through one headline word (the nearest in time)
 
 ROW = "a.id, a.uid, a.title, a.excerpt, a.url, a.published_at, a.quality, a.heat, d.data"
 
@@ -40,6 +41,7 @@ class New(NamedTuple):
     quality: float | None
     heat: float | None
     features: Features
+    title: str = ""  # the headline as written: the words FTS knows it by
 
 
 class Gone(NamedTuple):
@@ -60,6 +62,13 @@ def features_of_row(title: str, excerpt: str | None, url: str | None, data: str 
             extra = {}
     related = [(r.get("title"), r.get("url")) for r in extra.get("related") or () if isinstance(r, dict)]
     return features(title, excerpt, (url, extra.get("original_url")), related)
+
+
+def link_rows(article_id: int, f: Features) -> list[tuple[str, int, int]]:
+    """The story_links rows of an article: its own pages (0) and its related items' (1)."""
+    rows = [(link, article_id, 0) for link in f.links.split("\n") if link]
+    rows.extend((link, article_id, 1) for link in f.related_links.split("\n") if link)
+    return rows
 
 
 def gone_rows(db: sqlite3.Connection, ids: Sequence[int]) -> list[Gone]:
@@ -91,6 +100,20 @@ class Grouper:
         row = self.db.execute("SELECT value FROM meta WHERE key = 'stories'").fetchone()
         return row is not None and row[0] == f"grouped, window {self.window}"
 
+    def mark_pending(self) -> None:
+        """The articles are about to change: until grouping is done, the
+        stories are not to be trusted (a refresh stopped before grouping
+        leaves the next one to group everything)."""
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('stories', 'pending')")
+
+    def _mark_complete(self) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('stories', ?)", (f"grouped, window {self.window}",))
+        # Readers keep a map of the stories (Library.heads): this tells them it changed.
+        self.db.execute(
+            "INSERT INTO meta VALUES ('story_version', '1') "
+            "ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)"
+        )
+
     # the whole library ---------------------------------------------------------
 
     def group_all(self, new: Sequence[New] | None = None) -> int:
@@ -98,16 +121,20 @@ class Grouper:
         first build has them; else read from the cache). Returns how many
         articles share a story."""
         db = self.db
+        rebuild_links = new is None  # a first build stored each article's links with it
         if new is None:
             new = self._read_all()
         weights = Weights.of(n.features for n in new)
+        if rebuild_links:
+            db.execute("DELETE FROM story_links")
+            db.executemany("INSERT INTO story_links VALUES (?, ?, ?)", (row for n in new for row in link_rows(n.id, n.features)))
         db.execute("DELETE FROM story_words")
         db.executemany("INSERT INTO story_words VALUES (?, ?)", weights.counts.items())
         db.execute("UPDATE articles SET story = uid, story_size = 1, story_rank = 0, story_heat = heat WHERE story_size != 1 OR story != uid")
         members = [Member(n.when, n.features) for n in new]
         stories = group(members, weights, window=self.window)
         shared = self._write(new, [s for s in stories if len(s) > 1])
-        db.execute("INSERT OR REPLACE INTO meta VALUES ('stories', ?)", (f"grouped, window {self.window}",))
+        self._mark_complete()
         return shared
 
     def _read_all(self) -> list[New]:
@@ -121,10 +148,11 @@ class Grouper:
         Returns how many articles were regrouped."""
         db = self.db
         total = db.execute("SELECT count(*) FROM articles").fetchone()[0]
-        if not self.complete() or len(new) > max(2000, WHOLE_SHARE * total):
+        if len(new) > max(2000, WHOLE_SHARE * total):
             return self.group_all()
         self._count_words(new, gone)
         if not new and not any(g.size > 1 for g in gone):
+            self._mark_complete()
             return 0
         weights = self._weights(new, total)
         around = self._neighbours(new, weights)
@@ -143,6 +171,7 @@ class Grouper:
         weights = self._weights(rows, total)
         found = group([Member(r.when, r.features) for r in rows], weights, window=self.window)
         self._write(rows, found)
+        self._mark_complete()
         return len(rows)
 
     def _count_words(self, new: Sequence[New], gone: Sequence[Gone]) -> None:
@@ -168,25 +197,36 @@ class Grouper:
         return Weights(counts, total)
 
     def _neighbours(self, new: Sequence[New], weights: Weights) -> list[int]:
-        """Articles sharing a rare headline word with a new one, within the window."""
+        """Articles that may report the same news as a new one: sharing one
+        of its rarest headline words within the window (the nearest in time
+        first), or a link (the same page; a related item naming the other)."""
         out: list[int] = []
+        total = weights.total
+        common = max(RARE_AT_LEAST, total // 2000)  # as grouping's own blocking (reader.stories.group)
         for n in new:
+            links = [l for l in (n.features.links + "\n" + n.features.related_links).split("\n") if l]
+            for part in chunks(links, 400):
+                out.extend(i for (i,) in self.db.execute(f"SELECT id FROM story_links WHERE link IN ({marks(len(part))})", part))
             if n.when is None:
                 continue
-            candidates = [w for w in set(n.features.title.split()) if w.isalpha() and weights.count(w) > 1]
-            keys = sorted(candidates, key=lambda w: (weights.count(w), w))[:KEY_WORDS]
-            if not keys:
-                continue
-            expression = "title : (" + " OR ".join(f'"{_fts_word(w)}"*' for w in keys) + ")"
-            try:
-                found = self.db.execute(
-                    "SELECT a.id FROM fts CROSS JOIN articles a ON a.id = fts.rowid "
-                    "WHERE fts MATCH ? AND a.published_at BETWEEN ? AND ? LIMIT ?",
-                    (expression, n.when - self.window, n.when + self.window, NEIGHBOURS),
-                ).fetchall()
-            except sqlite3.OperationalError:
-                continue  # a word FTS5 cannot take: this one finds no neighbours
-            out.extend(i for (i,) in found if i != n.id)
+            forms: dict[str, set[str]] = {}  # a telling word -> the forms the headline writes it in
+            for raw in raw_words(n.title):
+                word = kept(raw)
+                if word:
+                    forms.setdefault(word, set()).add(raw)
+            keys = sorted((weights.count(w), w) for w in set(n.features.title.split()) if 1 < weights.count(w) <= common and w in forms)
+            for _, word in keys[:KEY_WORDS]:
+                spelled = sorted(forms[word] | {word})
+                expression = "title : (" + " OR ".join(f'"{_fts_word(f)}"' for f in spelled) + f' OR "{_fts_word(word)}"*)'
+                try:
+                    found = self.db.execute(
+                        "SELECT a.id FROM fts CROSS JOIN articles a ON a.id = fts.rowid "
+                        "WHERE fts MATCH ? AND a.published_at BETWEEN ? AND ? ORDER BY abs(a.published_at - ?) LIMIT ?",
+                        (expression, n.when - self.window, n.when + self.window, n.when, NEIGHBOURS),
+                    ).fetchall()
+                except sqlite3.OperationalError:
+                    continue  # a word FTS5 cannot take: no neighbours through it
+                out.extend(i for (i,) in found if i != n.id)
         return out
 
     # writing -------------------------------------------------------------------
@@ -210,7 +250,7 @@ class Grouper:
 
 def _new_from_row(r: Sequence[Any]) -> New:
     i, uid, title, excerpt, url, when, quality, heat, data = r
-    return New(i, uid, when, quality, heat, features_of_row(title, excerpt, url, data))
+    return New(i, uid, when, quality, heat, features_of_row(title, excerpt, url, data), title)
 
 
 _FTS_UNSAFE = re.compile(r'["]')

@@ -69,6 +69,25 @@ _KEPT: dict[str, str] = {}  # a raw word -> the word kept for it ("" for none): 
 _KEPT_MAX = 200_000
 
 
+def raw_words(text: str | None) -> list[str]:
+    """Every word of ``text`` as written, lower case, accents dropped."""
+    return _WORD.findall(fold(text).replace("’", "'")) if text else []
+
+
+def kept(raw: str) -> str:
+    """The telling word a raw word (from raw_words) counts as; "" for none."""
+    word = _KEPT.get(raw)
+    if word is None:
+        if raw in STOP or (len(raw) < 2 and not raw.isdigit()):
+            word = ""
+        else:
+            word = stem(raw)
+            if word in STOP:
+                word = ""
+        _KEPT[raw] = word
+    return word
+
+
 def words(text: str | None, limit: int | None = None) -> list[str]:
     """The telling words of ``text`` in order, each once (the first ``limit``)."""
     if not text:
