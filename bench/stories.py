@@ -5,7 +5,8 @@ measured in one run on this machine:
 1. grouping's share of the cold index: a fresh cache built with grouping
    and without it, in turn, --runs times each (each build a process of its
    own, so neither side inherits the other's warm interpreter); the median
-   of each and the ratio. Also the refresh's own grouping_seconds.
+   of each and the ratio. Also the refresh's own grouping_seconds, and
+   what reader.stories.features costs an article (timed on a sample here).
 2. quality on the synthetic set: each article's story read from the cache
    (the last cold build with grouping), against labels.json: B-cubed and
    pairwise precision/recall (beside every article left alone), the stories
@@ -15,13 +16,15 @@ measured in one run on this machine:
    (the same event, another outlet, an hour after it) is written into the
    library and a refresh timed: does it join? Then it and one of the two
    are deleted and a refresh timed: is the one left a story of one again?
-   (--joins stories, the files put back as they were after each.)
+   (--joins stories, the files put back as they were after each.) The
+   first report that does not join is tried once more in a cold build, to
+   tell the incremental update's misses from grouping's own.
 
     python bench/stories.py [--n 100000] [--dir DIR] [--flat] [--runs 3] [--joins 3] [--seed 7]
 
 The corpus is made in DIR (default /tmp/bench-stories, or
 /tmp/bench-stories-flat with --flat) when its labels.json is missing or was
-made for another N, layout or seed. Caches live in a temporary folder,
+made for another N, layout, seed or generator version. Caches live in a temporary folder,
 removed at the end. Run by hand, never in CI, and not while a test suite
 runs (the cold index uses every core).
 """
