@@ -74,14 +74,17 @@ class StateWriter:
 # -- the writes -------------------------------------------------------------------------
 
 
-def set_marks(row_id: int, key: str, old: Marks, new: Marks, state: State) -> MarksChanged:
-    """Give the article under ``key`` the marks ``new`` (it had ``old``)."""
+def set_marks(row_id: int, key: str, old: Marks, new: Marks, state: State, story: list[str] | None = None) -> MarksChanged:
+    """Give the article under ``key`` the marks ``new`` (it had ``old``).
+    ``story``: the keys of every member when the row stands for a story,
+    which shows read only once they all are."""
     try:
         if new.read != old.read:
             state.mark_read([key], read=new.read)
         if new.starred != old.starred:
             state.set_starred(key, new.starred)
-        now = Marks(read=bool(state.read_keys([key])), starred=bool(state.starred_keys([key])))
+        keys = story or [key]
+        now = Marks(read=len(state.read_keys(keys)) == len(set(keys)), starred=bool(state.starred_keys([key])))
     except StateError as exc:
         return MarksChanged({row_id: old}, error=clean(str(exc)))
     return MarksChanged({row_id: now})
@@ -98,14 +101,15 @@ def set_story_read(row_id: int, keys: list[str], starred: bool, read: bool, stat
     return MarksChanged({row_id: Marks(read=now, starred=starred)})
 
 
-def mark_all_read(library: Library, target: array | Query, state: State) -> MarksChanged:
+def mark_all_read(library: Library, target: array | Query, state: State, stories: bool = False) -> MarksChanged:
     """Mark these articles read, or those of a view's query when the list
-    was not all there yet."""
+    was not all there yet; with ``stories`` (a list of stories' rows), every
+    member of their stories."""
     try:
         if isinstance(target, Query):
             # By quality, not ranked: a new search does not interrupt this.
             target = array("q", [row.id for row in library.search(target, sort="quality", prefix_last=True)])
-        changed = state.mark_read(library.idents(target))
+        changed = state.mark_read(library.member_idents(target) if stories else library.idents(target))
     except (StateError, StoreError) as exc:
         return MarksChanged(error=clean(str(exc)))
     return MarksChanged(everything=changed)

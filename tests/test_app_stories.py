@@ -86,3 +86,81 @@ async def test_v_lists_every_article_and_the_config_remembers(tmp_path, xdg_dirs
         await press(pilot, "v")
         await wait_until(pilot, lambda: len(titles(again)) == 2)
     assert load_config().group_stories is True
+
+
+async def test_a_search_or_a_topic_chosen_inside_a_story_leaves_it(tmp_path):
+    from reader.view import Topic
+    from reader.widgets.topics import TopicList
+
+    app = build(library(tmp_path), tmp_path, watch=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await press(pilot, "enter")
+        await wait_until(pilot, lambda: len(titles(app)) == 3)
+        await press(pilot, "slash", *"glimmer", "enter")
+        await wait_until(pilot, lambda: titles(app) == ["Glimmer opens a lab in Oslo"], what="the search stayed inside the story")
+        assert not header(app).startswith("Story")
+        await press(pilot, "escape")  # the search cleared: the whole list, not the story
+        await wait_until(pilot, lambda: len(titles(app)) == 2)
+        await press(pilot, "enter")
+        await wait_until(pilot, lambda: len(titles(app)) == 3)
+        main_screen(app).query_one(TopicList).post_message(TopicList.Chosen(Topic("Nothing here")))
+        await wait_until(pilot, lambda: not header(app).startswith("Story"), what="the topic stayed inside the story")
+
+
+async def test_a_story_shown_stays_when_an_earlier_report_arrives(tmp_path):
+    folder = library(tmp_path)
+    app = build(folder, tmp_path, watch=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await press(pilot, "enter")
+        await wait_until(pilot, lambda: len(titles(app)) == 3)
+        write(folder, "0.md", story_file("Acme recalls 40,000 e-scooters after battery fires", "2024-05-01T20:00:00Z", "AP",
+                                          "https://ap.example/0", "Acme recalls 40,000 e-scooters over battery fires in Ohio.", 50))
+        main_screen(app)._refresh()  # the story's id (its first report's) changes
+        await wait_until(pilot, lambda: len(titles(app)) == 4, what="the story emptied when its id changed")
+
+
+async def test_mark_all_read_on_a_list_of_stories_marks_every_member(tmp_path):
+    app = build(library(tmp_path), tmp_path, watch=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await press(pilot, "A")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert all(m.read for _, m in listed(app))
+        await press(pilot, "enter")
+        await wait_until(pilot, lambda: len(titles(app)) == 3)
+        assert all(m.read for _, m in listed(app))
+
+
+async def test_opening_a_story_rows_link_marks_its_head_and_the_row_stays_unread(tmp_path, monkeypatch):
+    from helpers_app import Browser
+
+    browser = Browser(tmp_path, monkeypatch)
+    app = build(library(tmp_path), tmp_path, browser=browser, watch=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await press(pilot, "o")
+        await settle(pilot)
+        articles = article_list(app)
+        assert articles.marks_of(articles.ids[0]).read is False  # two members unread still
+        assert listed(app)[0][1].read is False
+        await press(pilot, "enter")
+        await wait_until(pilot, lambda: len(titles(app)) == 3)
+        assert [m.read for _, m in listed(app)] == [True, False, False]
+
+
+async def test_a_search_ranked_by_relevance_lists_stories_whole(tmp_path, monkeypatch):
+    import reader.screens.loading as loading
+
+    monkeypatch.setattr(loading, "FIRST_ROWS", 7)  # the first rows come before the rest
+    folder = library(tmp_path)
+    for i in range(6):
+        write(folder, f"z{i}.md", story_file(f"Battery {i} fires at plant w{i}", f"2024-04-0{1 + i}T08:00:00Z", "Q", f"https://q.example/{i}", "battery fires battery fires"))
+    app = build(folder, tmp_path, watch=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await press(pilot, "slash", *"battery fires", "enter")
+        await wait_until(pilot, lambda: article_list(app).complete, what="the list never completed")
+        assert article_list(app).count == len(article_list(app).ids) == 7  # six plants and one recall story

@@ -61,8 +61,14 @@ def load_list(library: Library, state, request: ListRequest, post: Post, cancell
             # The article kept under the cursor lies too far down for the
             # first rows to fill the screen below it: the whole list.
             first, part = None, False
+        def one_a_story(ids):
+            # A search ranked by relevance: a story's row is its best match
+            # (the first listed), so the first rows' stories stay where the
+            # whole list puts them. Any other order: its best-ranked member.
+            return library.heads(ids, first_listed=first is not None) if request.grouped else ids
+
         if first is not None and request.grouped:
-            first = (library.heads(first[0]), first[1])
+            first = (one_a_story(first[0]), first[1])
         if part:
             if cancelled():
                 return
@@ -73,7 +79,7 @@ def load_list(library: Library, state, request: ListRequest, post: Post, cancell
             drawn.wait(DRAWN_WAIT)
             if cancelled():
                 return
-            ids = library.ids(request.query, sort=request.sort, reverse=request.reverse, prefix_last=True, grouped=request.grouped)
+            ids = one_a_story(library.ids(request.query, sort=request.sort, reverse=request.reverse, prefix_last=True))
         elif first is not None:
             ids = first[0]
         else:

@@ -528,6 +528,7 @@ class MainScreen(Screen):
 
     def _change_view(self, view: View, **load) -> None:
         """Show another view: from its top (only a refresh of the same view keeps the cursor)."""
+        view = self.stories.outside(view)
         load.setdefault("keep_cursor", False)
         self.load_ids(view=view, **load)
 
@@ -571,7 +572,7 @@ class MainScreen(Screen):
 
     def _search_changed(self, query: Query) -> None:
         """A new good query in the search bar (called by the bar at once)."""
-        view = replace(self.view, search=query)
+        view = self.stories.outside(replace(self.view, search=query))
         self.pane.history.clear()
         words = [str(t.value).rstrip("*") for t in query.words if not t.negated]
         self.articles.highlight = words

@@ -13,6 +13,7 @@ from reader.model import ListRow
 
 if TYPE_CHECKING:
     from reader.screens.main import MainScreen
+    from reader.view import View
 
 
 class StoryNavigator:
@@ -37,8 +38,22 @@ class StoryNavigator:
         view = screen.view
         self._before.append((view, row.id))
         screen.pane.history.clear()
-        screen._change_view(replace(view, story=row.story, story_title=row.title))
+        # By one member's id: the story's own id is its first report's, which a
+        # report found earlier (or that one deleted) changes while it is shown.
+        screen._change_view(replace(view, story=row.uid, story_title=row.title))
         return True
+
+    def outside(self, view: "View") -> "View":
+        """``view``, out of the story when what it changes lies outside it
+        (a search, a topic, a filter: the story shows all its members
+        whatever these say); the sort stays inside."""
+        shown = self.screen.view
+        if view.story is None or shown.story is None:
+            return view
+        if (view.search, view.choice, view.filters, view.grouped) == (shown.search, shown.choice, shown.filters, shown.grouped):
+            return view
+        self._before.clear()
+        return replace(view, story=None, story_title="")
 
     def leave(self) -> bool:
         """Back from a story's members to the list it was entered from, on

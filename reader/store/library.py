@@ -253,10 +253,11 @@ class Library:
 
     # stories ------------------------------------------------------------------------
 
-    def heads(self, ids: array[int]) -> array[int]:
+    def heads(self, ids: array[int], *, first_listed: bool = False) -> array[int]:
         """``ids`` with one article a story: of the members listed, the one
         ranked best in its story (the head when it is listed), where it
-        stands in the list. Stories of one pass as they are."""
+        stands in the list; with ``first_listed``, the first one listed
+        (a ranked search's best match). Stories of one pass as they are."""
         members = self._members_map()
         if not members:
             return ids
@@ -266,7 +267,7 @@ class Library:
         for i in listed:
             story, rank = get(i)  # type: ignore[misc]
             found = best.get(story)
-            if found is None or rank < found[0]:
+            if found is None or (rank < found[0] and not first_listed):
                 best[story] = (rank, i)
         if len(best) == len(listed):
             return ids
@@ -287,6 +288,20 @@ class Library:
             found = {i: (story, rank) for i, story, rank in rows}
             self._story_map = (version, found)
         return found
+
+    def member_idents(self, ids: Iterable[int]) -> list[str]:
+        """The marks keys of every member of these articles' stories."""
+        wanted = list(ids)
+        out: list[str] = []
+        with self.db.reading() as handle:
+            for part in chunks(wanted, 900):
+                out.extend(
+                    from_sql(r[0])
+                    for r in handle.conn.execute(
+                        f"SELECT ident FROM articles WHERE story IN (SELECT story FROM articles WHERE id IN ({marks(len(part))}))", part
+                    )
+                )
+        return list(dict.fromkeys(out))
 
     def story_idents(self, stories: Iterable[str]) -> dict[str, list[str]]:
         """The marks keys (reader.state.identity) of these stories' members."""

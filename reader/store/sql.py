@@ -31,7 +31,7 @@ SORT_COLUMNS = {
     "date": "a.published_at",
     "heat": "a.heat",
     "title": "a.title COLLATE NOCASE",
-    "sources": "a.story_size",  # the biggest stories first (then by quality: see select)
+    "sources": "a.story_size",  # the biggest stories first (then by the story's heat: see select)
 }
 
 
@@ -243,7 +243,8 @@ def _condition(term: Term) -> tuple[str | None, list[Any]]:
     if kind == "sources":
         return f"a.story_size {term.op} ?", [value]
     if kind == "story":
-        return "a.story = ?", [str(value)]
+        # the story of the article with this id (a story's own id is its first report's)
+        return "a.story = (SELECT s.story FROM articles s WHERE s.uid = ?)", [str(value)]
     if kind in ("quality", "heat"):
         if term.op == "none":
             return f"a.{kind} IS NULL", []

@@ -154,16 +154,30 @@ class ListPane(Vertical):
         new = change(old)
         if new == old:
             return
-        self.articles.set_marks(row.id, new)
+        key = self.mark_key(row)
+        story = None
+        shown = new
+        if self.view.lists_stories and row.story_size > 1:
+            # The row stands for its story: read once every member is. Its
+            # own mark is what changes (o, O, the dwell); m marks them all.
+            from reader.state import StateError
+
+            try:
+                story = self.library.story_idents([row.story]).get(row.story)
+                others = [k for k in story or () if k != key]
+                shown = replace(new, read=new.read and len(self.state.read_keys(others)) == len(set(others)))
+            except (StoreError, StateError):
+                story = None
+        self.articles.set_marks(row.id, shown)
         self._writing[row.id] = self._writing.get(row.id, 0) + 1
-        self.writer.write(partial(saving.set_marks, row.id, self.mark_key(row), old, new), self)
+        self.writer.write(partial(saving.set_marks, row.id, key, old, new, story=story), self)
 
     def mark_all_read(self, asked: Query) -> None:
         """Mark every article of the list read (those of ``asked``, the
         view's query, while the list is not all there)."""
         articles = self.articles
         target = array("q", articles.ids) if articles.complete else asked
-        self.writer.write(partial(saving.mark_all_read, self.library, target), self)
+        self.writer.write(partial(saving.mark_all_read, self.library, target, stories=self.view.lists_stories), self)
 
     def ask_to_mark_all_read(self) -> None:
         """Ask, then mark every article of the view read (A)."""
