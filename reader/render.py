@@ -208,6 +208,8 @@ def pane_meta(
     if heat is not None:
         story_heat = f" (story {score(story[1])})" if story is not None and story[1] is not None else ""
         parts.append(f"heat {score(heat)}{story_heat}")
+    elif story is not None and story[1] is not None:
+        parts.append(f"story heat {score(story[1])}")
     if story is not None:
         parts.append(f"{story[0]} sources")
     if published is False:

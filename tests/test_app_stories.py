@@ -164,3 +164,12 @@ async def test_a_search_ranked_by_relevance_lists_stories_whole(tmp_path, monkey
         await press(pilot, "slash", *"battery fires", "enter")
         await wait_until(pilot, lambda: article_list(app).complete, what="the list never completed")
         assert article_list(app).count == len(article_list(app).ids) == 7  # six plants and one recall story
+
+
+def test_the_pane_gives_the_storys_heat_beside_its_heads_and_its_size():
+    from reader.render import pane_meta
+
+    line = lambda heat, story: pane_meta("Wire", "", None, 60, heat, True, [], None, story)[0].plain  # noqa: E731
+    assert "heat 40 (story 95) · 3 sources" in line(40, (3, 95.0))
+    assert "story heat 95 · 3 sources" in line(None, (3, 95.0))
+    assert "sources" not in line(40, None) and "story" not in line(40, None)

@@ -676,9 +676,9 @@ async def test_a_slow_write_of_one_mark_does_not_take_back_a_newer_one(seeds: Pa
 
     real = saving.set_marks
 
-    def slow(*args):
+    def slow(*args, **kwargs):
         time.sleep(0.3)  # a disk syncing
-        return real(*args)
+        return real(*args, **kwargs)
 
     monkeypatch.setattr(saving, "set_marks", slow)
     replies: dict[int, object] = {}  # each reply once (the hook sees it at every node it bubbles through)
