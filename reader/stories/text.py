@@ -93,19 +93,13 @@ def words(text: str | None, limit: int | None = None) -> list[str]:
     if not text:
         return []
     seen: dict[str, None] = {}
-    kept = _KEPT
-    if len(kept) > _KEPT_MAX:
-        kept.clear()
-    for raw in _WORD.findall(fold(text).replace("’", "'")):
-        word = kept.get(raw)
+    if len(_KEPT) > _KEPT_MAX:
+        _KEPT.clear()
+    known = _KEPT.get
+    for raw in raw_words(text):
+        word = known(raw)
         if word is None:
-            if raw in STOP or (len(raw) < 2 and not raw.isdigit()):
-                word = ""
-            else:
-                word = stem(raw)
-                if word in STOP:
-                    word = ""
-            kept[raw] = word
+            word = kept(raw)
         if word:
             seen[word] = None
             if limit is not None and len(seen) >= limit:
