@@ -174,9 +174,12 @@ def test_a_cache_damaged_under_a_reader_is_a_typed_error_and_a_refresh_rebuilds_
         fold.close()
         library.close()  # no warm connection keeps the old pages
         size = path.stat().st_size
-        with open(path, "r+b") as handle:  # garbage over the second half: the articles, not the schema
-            handle.seek(size // 2 // 4096 * 4096)
-            handle.write(os.urandom(size - size // 2 // 4096 * 4096))
+        # Garbage over the second quarter: the articles, not the schema, nor
+        # the small tables written last (the meta table's pages among them).
+        start, stop = size // 4 // 4096 * 4096, size // 2 // 4096 * 4096
+        with open(path, "r+b") as handle:
+            handle.seek(start)
+            handle.write(os.urandom(stop - start))
         with pytest.raises(CacheDamaged):
             library.search(parse_query("words"))
             library.count(parse_query("words"))

@@ -350,3 +350,30 @@ def test_a_list_of_stories_follows_a_refresh_made_by_another_process(tmp_path):
             other.refresh()
         rows = app_library.rows(app_library.ids(grouped=True))
         assert sorted(Path(r.path).name for r in rows) == ["a.md", "b.md"]
+
+
+@pytest.mark.parametrize(
+    "one, other",
+    [
+        ("Acme raises prices", "Acme raised prices"),
+        ("Acme launches a phone", "Acme launching phones"),
+        ("Courts filed", "Court files"),
+        ("Vepora lays off 6,000 workers", "Vepora lays off 6000 workers"),
+        ("Dosimi recalling 80K units", "Dosimi recalling 80,000 units"),
+        ("Kidrase buys Hifluplex for $1.2bn", "Kidrase buys Hifluplex for $1.2 billion"),
+        ("Loteri fined $78m", "Loteri fined 78 mln dollars"),
+    ],
+)
+def test_two_outlets_writing_a_word_or_a_figure_their_own_way_agree(one, other):
+    from reader.stories.text import words
+
+    assert set(words(one)) - {"dollar"} == set(words(other)) - {"dollar"}
+
+
+def test_a_shared_amount_alone_does_not_make_two_deals_one_story():
+    when = 1_714_636_800
+    a = features("Titi agrees to buy Ruseflu in deal worth $114 million", None, ["https://a.example/1"], [])
+    b = features("Flufane earnings: Q3 profit hits $114 million", None, ["https://b.example/1"], [])
+    noise = [features(f"Unrelated headline number {n} about weather", None, [f"https://n.example/{n}"], []) for n in range(30)]
+    found = group([Member(when, a), Member(when + 600, b)] + [Member(when, f) for f in noise])
+    assert not any(0 in g and 1 in g for g in found)

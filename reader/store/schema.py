@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from reader.sqlite import sqlite3
 
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 
 TABLES = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
@@ -48,8 +48,9 @@ CREATE TABLE IF NOT EXISTS articles(
     story_rank INTEGER NOT NULL DEFAULT 0,
     story_heat REAL
 );
--- How many articles hold each word grouping weighs (reader.store.stories).
-CREATE TABLE IF NOT EXISTS story_words(word TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+-- How many articles hold each word grouping weighs, and how many in their
+-- headline (reader.store.stories).
+CREATE TABLE IF NOT EXISTS story_words(word TEXT PRIMARY KEY, n INTEGER NOT NULL, headlines INTEGER NOT NULL) WITHOUT ROWID;
 -- Each article's canonical links (related 0) and its related items' (1): a
 -- new article finds the same page, or the articles naming it, here.
 CREATE TABLE IF NOT EXISTS story_links(link TEXT NOT NULL, id INTEGER NOT NULL, related INTEGER NOT NULL);

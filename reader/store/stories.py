@@ -129,7 +129,7 @@ class Grouper:
             db.execute("DELETE FROM story_links")
             db.executemany("INSERT INTO story_links VALUES (?, ?, ?)", (row for n in new for row in link_rows(n.id, n.features)))
         db.execute("DELETE FROM story_words")
-        db.executemany("INSERT INTO story_words VALUES (?, ?)", weights.counts.items())
+        db.executemany("INSERT INTO story_words VALUES (?, ?, ?)", ((w, n, weights.headlines.get(w, 0)) for w, n in weights.counts.items()))
         db.execute("UPDATE articles SET story = uid, story_size = 1, story_rank = 0, story_heat = heat WHERE story_size != 1 OR story != uid")
         members = [Member(n.when, n.features) for n in new]
         stories = group(members, weights, window=self.window)
@@ -175,26 +175,29 @@ class Grouper:
         return len(rows)
 
     def _count_words(self, new: Sequence[New], gone: Sequence[Gone]) -> None:
-        change: dict[str, int] = {}
-        for n in new:
-            for word in set(terms_of(n.features)):
-                change[word] = change.get(word, 0) + 1
-        for g in gone:
-            for word in set(terms_of(g.features)):
-                change[word] = change.get(word, 0) - 1
+        change: dict[str, list[int]] = {}  # word -> [articles, headlines]
+        for sign, features_list in ((1, [n.features for n in new]), (-1, [g.features for g in gone])):
+            for f in features_list:
+                for word in set(terms_of(f)):
+                    change.setdefault(word, [0, 0])[0] += sign
+                for word in set(f.title.split()):
+                    change.setdefault(word, [0, 0])[1] += sign
         self.db.executemany(
-            "INSERT INTO story_words VALUES (?, ?) ON CONFLICT(word) DO UPDATE SET n = n + excluded.n",
-            [(w, c) for w, c in change.items() if c],
+            "INSERT INTO story_words VALUES (?, ?, ?) ON CONFLICT(word) DO UPDATE SET n = n + excluded.n, headlines = headlines + excluded.headlines",
+            [(w, c[0], c[1]) for w, c in change.items() if c[0] or c[1]],
         )
-        if any(c < 0 for c in change.values()):
+        if any(c[0] < 0 for c in change.values()):
             self.db.execute("DELETE FROM story_words WHERE n <= 0")
 
     def _weights(self, rows: Iterable[New], total: int) -> Weights:
         words = sorted({w for r in rows for w in terms_of(r.features)})
         counts: dict[str, int] = {}
+        headlines: dict[str, int] = {}
         for part in chunks(words, 900):
-            counts.update(self.db.execute(f"SELECT word, n FROM story_words WHERE word IN ({marks(len(part))})", part).fetchall())
-        return Weights(counts, total)
+            for word, n, in_headlines in self.db.execute(f"SELECT word, n, headlines FROM story_words WHERE word IN ({marks(len(part))})", part):
+                counts[word] = n
+                headlines[word] = in_headlines
+        return Weights(counts, total, headlines)
 
     def _neighbours(self, new: Sequence[New], weights: Weights) -> list[int]:
         """Articles that may report the same news as a new one: sharing one
@@ -214,7 +217,10 @@ class Grouper:
                 word = kept(raw)
                 if word:
                     forms.setdefault(word, set()).add(raw)
-            keys = sorted((weights.count(w), w) for w in set(n.features.title.split()) if 1 < weights.count(w) <= common and w in forms)
+            # by how many headlines hold them, as a first build chooses its key words
+            keys = sorted(
+                (weights.in_headlines(w), w) for w in set(n.features.title.split()) if 1 < weights.in_headlines(w) <= common and w in forms
+            )
             for _, word in keys[:KEY_WORDS]:
                 spelled = sorted(forms[word] | {word})
                 expression = "title : (" + " OR ".join(f'"{_fts_word(f)}"' for f in spelled) + f' OR "{_fts_word(word)}"*)'

@@ -59,19 +59,25 @@ class Weights:
 
     counts: dict[str, int]
     total: int
+    headlines: dict[str, int] = field(default_factory=dict)  # how many headlines hold each (blocking's key words)
     _cache: dict[str, float] = field(default_factory=dict)
 
     @classmethod
     def of(cls, members: Iterable[Features]) -> "Weights":
         counts: Counter[str] = Counter()
+        headlines: Counter[str] = Counter()
         total = 0
         for f in members:
             total += 1
             counts.update(set(f"{f.title} {f.excerpt}".split()))  # counted in C
-        return cls(dict(counts), total)
+            headlines.update(set(f.title.split()))
+        return cls(dict(counts), total, dict(headlines))
 
     def count(self, word: str) -> int:
         return self.counts.get(word, 0)
+
+    def in_headlines(self, word: str) -> int:
+        return self.headlines.get(word, 0)
 
     def idf(self, word: str) -> float:
         value = self._cache.get(word)
@@ -201,7 +207,7 @@ class _Scorer:
         subject_a, subject_b = title_a.split(" ", 1)[0], title_b.split(" ", 1)[0]
         if not subject_a or not subject_b or subject_a in b or subject_b in a:
             return False
-        shared = [self.weights.idf(t) for t in a if t in b]
+        shared = [self.weights.idf(t) for t in a if t in b and not t[0].isdigit()]  # words, not figures
         if not shared:
             return False
         rarest = max(shared)

@@ -27,6 +27,7 @@ STOP = frozenset(
     new says said say saying report reports reported reporting according amid per like get gets got make makes
     made one two first last year years week weeks day days today yesterday tomorrow now latest update updated
     news live video watch photos here's what's how's it's here heres whats
+    million billion trillion thousand percent usd us$ deal worth
     """.split()
 )
 
@@ -40,9 +41,34 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+_VOWELS = frozenset("aeiouy")
+
+
+def _short(word: str) -> bool:
+    """Consonant, vowel, consonant at the end of a one-syllable stem ("rais",
+    "fil", "hir"): the stem of "raised", "filed", "hired" takes an e back."""
+    if len(word) < 3 or word[-1] in "wxy" or word[-1] in _VOWELS or word[-2] not in _VOWELS:
+        return False
+    syllables = sum(1 for i, c in enumerate(word) if c in _VOWELS and (i == 0 or word[i - 1] not in _VOWELS))
+    return syllables == 1
+
+
+def _undo_ending(word: str) -> str:
+    """What is left once -ed or -ing is cut, put right: "rais" -> "raise",
+    "plann" -> "plan", "launch" as it is."""
+    if word.endswith(("at", "bl", "iz")):
+        return word + "e"
+    if len(word) > 2 and word[-1] == word[-2] and word[-1] not in "lsz" and word[-1] not in _VOWELS:
+        return word[:-1]
+    if _short(word):
+        return word + "e"
+    return word
+
+
 def stem(word: str) -> str:
     """A light suffix cut: plurals, -ing, -ed (not a full stemmer: it must
-    never join two different words, only two forms of one)."""
+    never join two different words, only two forms of one: "raises",
+    "raised", "raising" and "raise" all give "raise")."""
     n = len(word)
     if n <= 3 or not word.isalpha():
         return word
@@ -52,17 +78,41 @@ def stem(word: str) -> str:
         return word[:-2]
     if word.endswith(("ss", "us", "is", "as", "os")):
         return word
-    if word.endswith("es") and n > 4 and word[-3] in "sxz":
+    if word.endswith(("ches", "shes", "xes", "zes")) and n > 4:
         return word[:-2]
-    if word.endswith("s") and n > 3:
+    if word.endswith("s"):
         return word[:-1]
-    if word.endswith("ing") and n > 6:
-        return word[:-3]
-    if word.endswith("ied") and n > 5:
+    if word.endswith("ing") and n > 5 and any(c in _VOWELS for c in word[:-3]):
+        return _undo_ending(word[:-3])
+    if word.endswith("ied") and n > 4:
         return word[:-3] + "y"
-    if word.endswith("ed") and n > 5 and word[-3] not in "e":
-        return word[:-2]
+    if word.endswith("eed"):
+        return word[:-1] if n > 4 else word  # agreed -> agree
+    if word.endswith("ed") and n > 4 and any(c in _VOWELS for c in word[:-2]):
+        return _undo_ending(word[:-2])
     return word
+
+
+# Figures written the ways outlets write them: "6,000" and "6000", "$1.2bn"
+# and "$1.2 billion", "78m", "80K" (the words they give then agree).
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_SCALE = re.compile(r"(\d+(?:\.\d+)?)\s?(bn|b|billion|mln|mn|m|million|k|thousand|tn|trillion)\b")
+_SCALE_WORD = {"bn": "billion", "b": "billion", "billion": "billion", "mln": "million", "mn": "million", "m": "million",
+               "million": "million", "k": "thousand", "thousand": "thousand", "tn": "trillion", "trillion": "trillion"}
+
+
+def _figures(text: str) -> str:
+    if not any(c.isdigit() for c in text):
+        return text
+    text = _THOUSANDS.sub("", text)
+    return _SCALE.sub(_scaled, text)
+
+
+def _scaled(match: re.Match[str]) -> str:
+    number, scale = match.group(1), _SCALE_WORD[match.group(2)]
+    if scale == "thousand" and number.isdigit():
+        return f"{int(number) * 1000}"  # "80K" is "80000"
+    return f"{number} {scale}"
 
 
 _KEPT: dict[str, str] = {}  # a raw word -> the word kept for it ("" for none): words repeat, stemming them once is enough
@@ -70,8 +120,9 @@ _KEPT_MAX = 200_000
 
 
 def raw_words(text: str | None) -> list[str]:
-    """Every word of ``text`` as written, lower case, accents dropped."""
-    return _WORD.findall(fold(text).replace("’", "'")) if text else []
+    """Every word of ``text`` as written, lower case, accents dropped, with
+    figures written one way ("6,000" as "6000", "$78m" as "78 million")."""
+    return _WORD.findall(_figures(fold(text).replace("’", "'"))) if text else []
 
 
 def kept(raw: str) -> str:
