@@ -109,7 +109,7 @@ def mark_all_read(library: Library, target: array | Query, state: State, stories
         if isinstance(target, Query):
             # By quality, not ranked: a new search does not interrupt this.
             target = array("q", [row.id for row in library.search(target, sort="quality", prefix_last=True)])
-        changed = state.mark_read(library.member_idents(target) if stories else library.idents(target))
+        changed = state.mark_read(library.story_rows.member_idents(target) if stories else library.idents(target))
     except (StateError, StoreError) as exc:
         return MarksChanged(error=clean(str(exc)))
     return MarksChanged(everything=changed)

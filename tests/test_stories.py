@@ -74,7 +74,7 @@ def test_three_providers_reporting_one_recall_are_one_story_with_the_best_as_its
         rows = {Path(r.path).name: r for r in lib.search()}
         assert rows["a.md"].story_size == 3 and rows["other.md"].story_size == 1
         # the head: the best quality; the id: the first report's
-        members = lib.members(found["a.md"])
+        members = lib.story_rows.members(found["a.md"])
         assert [Path(r.path).name for r in members] == ["b.md", "a.md", "c.md"]
         assert found["a.md"] == rows["a.md"].uid
         # one row a story: the head stands for it
@@ -180,12 +180,12 @@ def test_a_new_report_joins_its_story_and_a_deleted_one_leaves_it(tmp_path):
         assert stats.grouped and stats.grouped < 10  # around the change, not the whole library
         after = stories(lib)
         assert after["d.md"] == story
-        assert {r.story_size for r in lib.members(story)} == {4}
+        assert {r.story_size for r in lib.story_rows.members(story)} == {4}
         os.remove(lib_dir / "a.md")  # the first report goes: the story keeps the rest, under the next first report's id
         lib.refresh()
         after = stories(lib)
         assert after["b.md"] == after["c.md"] == after["d.md"]
-        assert len(lib.members(after["b.md"])) == 3
+        assert len(lib.story_rows.members(after["b.md"])) == 3
         os.remove(lib_dir / "b.md")
         os.remove(lib_dir / "c.md")
         lib.refresh()
@@ -319,7 +319,7 @@ def test_a_refresh_stopped_before_grouping_leaves_the_next_one_to_regroup(tmp_pa
         lib.refresh(cancelled=stop_after_a_batch)  # stopped after the files were dropped, before grouping
         lib.refresh()
         (a,) = [r for r in lib.search() if r.path.endswith("a.md")]
-        assert a.story_size == 1 and len(lib.members(a.story)) == 1
+        assert a.story_size == 1 and len(lib.story_rows.members(a.story)) == 1
 
 
 def test_a_report_added_later_finds_its_story_by_any_form_of_its_words_or_by_its_page(tmp_path):

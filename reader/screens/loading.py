@@ -65,7 +65,7 @@ def load_list(library: Library, state, request: ListRequest, post: Post, cancell
             # A search ranked by relevance: a story's row is its best match
             # (the first listed), so the first rows' stories stay where the
             # whole list puts them. Any other order: its best-ranked member.
-            return library.heads(ids, first_listed=first is not None) if request.grouped else ids
+            return library.story_rows.heads(ids, first_listed=first is not None) if request.grouped else ids
 
         if first is not None and request.grouped:
             first = (one_a_story(first[0]), first[1])

@@ -20,6 +20,7 @@ from reader.store import sql
 from reader.store.db import Database, Handle, cache_file, fixable
 from reader.store.errors import CacheUnusable, SearchInterrupted, StoreError
 from reader.store.refresh import Cancelled, FullTexts, Progress, Refresh, RefreshStats
+from reader.store.storyrows import StoryRows
 
 FIRST_PAGE = 200  # rows of a ranked list worked out before the rest (first())
 
@@ -61,8 +62,7 @@ class Library:
         self.full_texts: FullTexts | None = None
         self.stories = stories  # group articles reporting the same news (False: each its own story; for benchmarks)
         self.story_window = int(story_window)  # seconds: the most between two reports of one story (config: story_window_days)
-        self._story_map: tuple[Any, dict[int, tuple[str, int]]] | None = None  # (story_version, member id -> (story, rank)), stories of 2+
-        self._story_lock = threading.Lock()
+        self.story_rows = StoryRows(self.db)  # one row a story, a story's members and their marks keys
 
     @property
     def db_path(self) -> Path | None:
@@ -238,7 +238,7 @@ class Library:
         screen pages through with rows(). interrupt() stops it. ``grouped``:
         one article a story (see heads())."""
         if grouped:
-            return self.heads(self.ids(query, sort=sort, reverse=reverse, prefix_last=prefix_last))
+            return self.story_rows.heads(self.ids(query, sort=sort, reverse=reverse, prefix_last=prefix_last))
         if self._prefetched is not None:  # (a plan is compiled only while there is one to match)
             prefetched = self._take_prefetched("ids", (self.plan(query, sort=sort, reverse=reverse, prefix_last=prefix_last), False))
             if prefetched is not None:
@@ -250,77 +250,6 @@ class Library:
             # (LIMIT -1 keeps the subquery, and so its order, as written.)
             joined = handle.conn.execute(f"SELECT group_concat(id) FROM ({plan.sql} LIMIT -1)", plan.params).fetchone()[0]
         return _id_array(joined)
-
-    # stories ------------------------------------------------------------------------
-
-    def heads(self, ids: array[int], *, first_listed: bool = False) -> array[int]:
-        """``ids`` with one article a story: of the members listed, the one
-        ranked best in its story (the head when it is listed), where it
-        stands in the list; with ``first_listed``, the first one listed
-        (a ranked search's best match). Stories of one pass as they are."""
-        members = self._members_map()
-        if not members:
-            return ids
-        get = members.get
-        best: dict[str, tuple[int, int]] = {}
-        listed = [i for i in ids if i in members]
-        for i in listed:
-            story, rank = get(i)  # type: ignore[misc]
-            found = best.get(story)
-            if found is None or (rank < found[0] and not first_listed):
-                best[story] = (rank, i)
-        if len(best) == len(listed):
-            return ids
-        dropped = set(listed).difference(i for _, i in best.values())
-        return array("q", [i for i in ids if i not in dropped])
-
-    def _members_map(self) -> dict[int, tuple[str, int]]:
-        """Member id -> (story, rank) for stories of two or more: read again
-        whenever grouping wrote (by this process or another: the cache's
-        story_version says), in one read with the version."""
-        with self._story_lock:
-            with self.db.reading() as handle:
-                version = handle.conn.execute("SELECT value FROM meta WHERE key = 'story_version'").fetchone()
-                cached = self._story_map
-                if cached is not None and cached[0] == version:
-                    return cached[1]
-                rows = handle.conn.execute("SELECT id, story, story_rank FROM articles WHERE story_size > 1").fetchall()
-            found = {i: (story, rank) for i, story, rank in rows}
-            self._story_map = (version, found)
-        return found
-
-    def member_idents(self, ids: Iterable[int]) -> list[str]:
-        """The marks keys of every member of these articles' stories."""
-        wanted = list(ids)
-        out: list[str] = []
-        with self.db.reading() as handle:
-            for part in chunks(wanted, 900):
-                out.extend(
-                    from_sql(r[0])
-                    for r in handle.conn.execute(
-                        f"SELECT ident FROM articles WHERE story IN (SELECT story FROM articles WHERE id IN ({marks(len(part))}))", part
-                    )
-                )
-        return list(dict.fromkeys(out))
-
-    def story_idents(self, stories: Iterable[str]) -> dict[str, list[str]]:
-        """The marks keys (reader.state.identity) of these stories' members."""
-        out: dict[str, list[str]] = {}
-        wanted = list(dict.fromkeys(stories))
-        with self.db.reading() as handle:
-            for part in chunks(wanted, 900):
-                for story, ident in handle.conn.execute(
-                    f"SELECT story, ident FROM articles WHERE story IN ({marks(len(part))})", [sql_text(s) for s in part]
-                ):
-                    out.setdefault(from_sql(story), []).append(from_sql(ident))
-        return out
-
-    def members(self, story: str, *, with_data: bool = False) -> list[ListRow]:
-        """Every article of a story, its head first (then by rank)."""
-        columns = sql.ROW_COLUMNS + (sql.DATA_COLUMN if with_data else "")
-        with self.db.reading() as handle:
-            rows = handle.conn.execute(f"SELECT {columns} FROM articles a WHERE a.story = ? ORDER BY a.story_rank, a.id", (sql_text(story),)).fetchall()
-        return [sql.to_row(values, values[sql.N_COLUMNS] if with_data else None) for values in rows]
 
     def first(
         self,

@@ -95,7 +95,7 @@ class ListPane(Vertical):
         # A story's row is read once every member is (a list of stories only).
         stories = [row.story for row in rows if row.story_size > 1] if self.view.lists_stories else []
         try:
-            members = self.library.story_idents(stories) if stories else {}
+            members = self.library.story_rows.story_idents(stories) if stories else {}
         except StoreError:
             members = {}
         try:
@@ -116,7 +116,7 @@ class ListPane(Vertical):
             self.notify("Marks cannot be kept: there is no state file.", severity="warning")
             return
         try:
-            keys = self.library.story_idents([row.story]).get(row.story) or [self.mark_key(row)]
+            keys = self.library.story_rows.story_idents([row.story]).get(row.story) or [self.mark_key(row)]
         except StoreError as exc:
             self.notify(clean(str(exc)), severity="error")
             return
@@ -163,7 +163,7 @@ class ListPane(Vertical):
             from reader.state import StateError
 
             try:
-                story = self.library.story_idents([row.story]).get(row.story)
+                story = self.library.story_rows.story_idents([row.story]).get(row.story)
                 others = [k for k in story or () if k != key]
                 shown = replace(new, read=new.read and len(self.state.read_keys(others)) == len(set(others)))
             except (StoreError, StateError):
