@@ -377,3 +377,16 @@ def test_a_shared_amount_alone_does_not_make_two_deals_one_story():
     noise = [features(f"Unrelated headline number {n} about weather", None, [f"https://n.example/{n}"], []) for n in range(30)]
     found = group([Member(when, a), Member(when + 600, b)] + [Member(when, f) for f in noise])
     assert not any(0 in g and 1 in g for g in found)
+
+
+def test_one_row_a_story_is_the_same_list_whichever_way_it_is_read(tmp_path):
+    """The All view reads the heads from an index; any other list keeps the
+    best-ranked member listed: both give the same rows for the same list."""
+    write_recall(tmp_path)
+    for n in range(8):
+        write(tmp_path / "lib", f"o{n}.md", story_file(f"Glimmer opens lab number {n} in a town {n * 7}", "2024-05-02T09:00:00Z", "Wired", f"https://wired.example/{n}", quality=n * 10 if n % 3 else None))
+    with library(tmp_path) as lib:
+        lib.refresh()
+        for query, reverse in ((None, False), (None, True), (parse_query("sort:date"), False), (parse_query("sort:-quality"), False)):
+            assert lib.ids(query, reverse=reverse, grouped=True) == lib.story_rows.heads(lib.ids(query, reverse=reverse))
+        assert len(lib.ids(grouped=True)) == 9

@@ -237,14 +237,20 @@ class Library:
         """The ids of every matching article, in order: a compact list the
         screen pages through with rows(). interrupt() stops it. ``grouped``:
         one article a story (see heads())."""
+        heads_only = False
         if grouped:
-            return self.story_rows.heads(self.ids(query, sort=sort, reverse=reverse, prefix_last=prefix_last))
-        if self._prefetched is not None:  # (a plan is compiled only while there is one to match)
+            effective = sort or (query.sort if query is not None else None) or "quality"
+            if (query is not None and query.terms) or effective != "quality":
+                return self.story_rows.heads(self.ids(query, sort=sort, reverse=reverse, prefix_last=prefix_last))
+            # Every article listed, best first: one row a story is each story's
+            # head, read from an index of the heads (31 -> 11 ms at 100k).
+            heads_only = True
+        elif self._prefetched is not None:  # (a plan is compiled only while there is one to match)
             prefetched = self._take_prefetched("ids", (self.plan(query, sort=sort, reverse=reverse, prefix_last=prefix_last), False))
             if prefetched is not None:
                 return prefetched
         with self.db.reading(search=True) as handle:
-            plan = sql.select("a.id", query, self._known(handle, query), sort, reverse, prefix_last)
+            plan = sql.select("a.id", query, self._known(handle, query), sort, reverse, prefix_last, heads_only)
             # One row, not one a match: SQLite builds the list in C with the GIL
             # released, so the screen's thread is not slowed by 100k row steps.
             # (LIMIT -1 keeps the subquery, and so its order, as written.)

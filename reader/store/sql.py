@@ -116,9 +116,15 @@ def where(query: Query | None, known: Known, prefix_last: bool = False) -> Where
     return out
 
 
-def select(columns: str, query: Query | None, known: Known, sort: str | None, reverse: bool, prefix_last: bool) -> Plan:
-    """The statement listing ``columns`` of the matching articles, in order."""
+def select(
+    columns: str, query: Query | None, known: Known, sort: str | None, reverse: bool, prefix_last: bool, heads_only: bool = False
+) -> Plan:
+    """The statement listing ``columns`` of the matching articles, in order;
+    ``heads_only``: each story's head alone (one row a story, when the query
+    leaves every article in: the head is then always the best one listed)."""
     w = where(query, known, prefix_last)
+    if heads_only:
+        w.clauses.append("a.story_rank = 0")  # served by the index articles_heads_quality
     if sort is None and query is not None and query.sort is not None:
         sort, reverse = query.sort, reverse != query.reverse  # the query's own sort:-date
     if sort is None and w.match is not None and columns == "a.id" and w.fts_only:
