@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from reader.sqlite import sqlite3
 
-SCHEMA_VERSION = 15
+SCHEMA_VERSION = 16
 
 TABLES = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
@@ -80,9 +80,10 @@ CREATE INDEX IF NOT EXISTS articles_ident ON articles(ident);
 CREATE INDEX IF NOT EXISTS articles_title ON articles(title COLLATE NOCASE);
 CREATE INDEX IF NOT EXISTS articles_story ON articles(story);
 CREATE INDEX IF NOT EXISTS articles_story_size ON articles(story_size);
--- The All view with one row a story, best first: the heads alone, in order,
+-- The All view with one row a story, best or newest first: the heads alone, in order,
 -- from the index (the quality index and a test of each row took 3x as long).
 CREATE INDEX IF NOT EXISTS articles_heads_quality ON articles(quality) WHERE story_rank = 0;
+CREATE INDEX IF NOT EXISTS articles_heads_date ON articles(published_at) WHERE story_rank = 0;
 CREATE INDEX IF NOT EXISTS story_links_link ON story_links(link);
 CREATE INDEX IF NOT EXISTS story_links_id ON story_links(id);
 CREATE INDEX IF NOT EXISTS topics_key ON topics(key, article, topic);

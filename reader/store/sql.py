@@ -124,7 +124,7 @@ def select(
     leaves every article in: the head is then always the best one listed)."""
     w = where(query, known, prefix_last)
     if heads_only:
-        w.clauses.append("a.story_rank = 0")  # served by the index articles_heads_quality
+        w.clauses.append("a.story_rank = 0")  # served by the indexes articles_heads_quality and _date
     if sort is None and query is not None and query.sort is not None:
         sort, reverse = query.sort, reverse != query.reverse  # the query's own sort:-date
     if sort is None and w.match is not None and columns == "a.id" and w.fts_only:
