@@ -188,8 +188,10 @@ class Database:
     def _translate(self, exc: sqlite3.Error, handle: Handle) -> StoreError:
         if handle.interrupted:
             return SearchInterrupted("a newer search took over")
-        if handle.marks and (is_busy(exc) or is_damaged(exc)) and not _sound(handle.conn, "st"):
-            # the user's state file, attached for is:read, not the cache
+        if handle.marks and (is_busy(exc) or (is_damaged(exc) and _sound(handle.conn, "main"))) and not _sound(handle.conn, "st"):
+            # the user's state file, attached for is:read, not the cache (a
+            # cache damaged past reading its schema fails the state file's
+            # check too, so the cache is checked first)
             return StoreError(f"the marks could not be read ({exc})")
         if is_busy(exc):
             return CacheBusy(f"the cache {self.path} is locked by another process")
