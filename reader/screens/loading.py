@@ -43,7 +43,7 @@ class ListRequest:
     height: int = 1  # the list's lines on screen
     counts: bool = True  # recount the sidebar after
     then_refresh: bool = False  # look at the files once the list is shown
-    grouped: bool = False  # one row a story (Library.heads)
+    grouped: bool = False  # one row a story (StoryRows.heads)
 
 
 def load_list(library: Library, state, request: ListRequest, post: Post, cancelled: Cancelled) -> None:

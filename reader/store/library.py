@@ -236,7 +236,7 @@ class Library:
     ) -> array[int]:
         """The ids of every matching article, in order: a compact list the
         screen pages through with rows(). interrupt() stops it. ``grouped``:
-        one article a story (see heads())."""
+        one article a story (see StoryRows.heads)."""
         heads_only = False
         if grouped:
             effective = sort or (query.sort if query is not None else None) or "quality"

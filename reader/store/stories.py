@@ -108,7 +108,7 @@ class Grouper:
 
     def _mark_complete(self) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('stories', ?)", (f"grouped, window {self.window}",))
-        # Readers keep a map of the stories (Library.heads): this tells them it changed.
+        # Readers keep a map of the stories (StoryRows.heads): this tells them it changed.
         self.db.execute(
             "INSERT INTO meta VALUES ('story_version', '1') "
             "ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)"
