@@ -118,3 +118,16 @@ def article(title: str = "A title", **fields: object) -> str:
     lines.append("---")
     lines.append(str(fields.get("body", "")))
     return "\n".join(lines) + "\n"
+
+
+@pytest.fixture
+def wide_console(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A wide, fixed console in a folder of our own, so the command line's
+    tables do not wrap (test_cli.py, test_cli_stories.py)."""
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setenv("LINES", "50")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)

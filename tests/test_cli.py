@@ -20,16 +20,8 @@ from reader.cli import main
 UNSAFE = ["\x1b", "\x07", "\x9b", "\u202e"]
 
 
-@pytest.fixture(autouse=True)
-def wide_terminal(tmp_path, monkeypatch):
-    """A wide, fixed console in a folder of our own, so tables do not wrap."""
-    monkeypatch.setenv("COLUMNS", "200")
-    monkeypatch.setenv("LINES", "50")
-    monkeypatch.delenv("NO_COLOR", raising=False)
-    monkeypatch.delenv("FORCE_COLOR", raising=False)
-    work = tmp_path / "work"
-    work.mkdir()
-    monkeypatch.chdir(work)
+# Every test here runs with a wide, fixed console in a folder of its own (conftest).
+pytestmark = pytest.mark.usefixtures("wide_console")
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
