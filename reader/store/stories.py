@@ -168,7 +168,7 @@ class Grouper:
         rows: list[New] = list(new)
         for part in chunks(sorted(ids), 900):
             rows.extend(_new_from_row(r) for r in db.execute(f"SELECT {ROW} FROM articles a LEFT JOIN article_data d ON d.id = a.id WHERE a.id IN ({marks(len(part))})", part))
-        weights = self._weights(rows, total)
+        weights = self._weights(rows, total, weights)
         found = group([Member(r.when, r.features) for r in rows], weights, window=self.window)
         self._write(rows, found)
         self._mark_complete()
@@ -189,10 +189,11 @@ class Grouper:
         if any(c[0] < 0 for c in change.values()):
             self.db.execute("DELETE FROM story_words WHERE n <= 0")
 
-    def _weights(self, rows: Iterable[New], total: int) -> Weights:
-        words = sorted({w for r in rows for w in terms_of(r.features)})
-        counts: dict[str, int] = {}
-        headlines: dict[str, int] = {}
+    def _weights(self, rows: Iterable[New], total: int, known: Weights | None = None) -> Weights:
+        """The counts of the words of ``rows`` (those ``known`` has are not asked again)."""
+        counts: dict[str, int] = dict(known.counts) if known else {}
+        headlines: dict[str, int] = dict(known.headlines) if known else {}
+        words = sorted({w for r in rows for w in terms_of(r.features)} - (set(known.counts) if known else set()))
         for part in chunks(words, 900):
             for word, n, in_headlines in self.db.execute(f"SELECT word, n, headlines FROM story_words WHERE word IN ({marks(len(part))})", part):
                 counts[word] = n
